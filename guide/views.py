@@ -1,0 +1,31 @@
+from django.contrib.auth import login
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
+
+from guide.forms import SignUpForm
+from journeys.models import Journey, Profile
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    ctx = {"journey": Journey.objects.published().first()}
+    return render(request, "home.html", ctx)
+
+
+def help_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "help.html")
+
+
+@sensitive_post_parameters("password1", "password2")
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            user = form.save()
+            Profile.objects.create(user=user, role=form.cleaned_data["role"])
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect("home")
+    return render(request, "registration/signup.html", {"form": form})

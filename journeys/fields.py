@@ -1,0 +1,80 @@
+"""Text encrypted at rest with keys from the environment.
+
+MultiFernet gives authenticated encryption with several keys: the first key
+encrypts, every key decrypts, so keys can be rotated without downtime
+(`manage.py rotate_encryption_keys`).
+"""
+
+from functools import cache
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+
+
+class UndecryptableText(Exception):
+    """Stored text that none of the configured keys opens.
+
+    Raised rather than returning the ciphertext or an empty string, so a
+    missing key is never mistaken for a note.
+    """
+
+
+@cache
+def _fernet_for(keys: tuple[str, ...]) -> MultiFernet:
+    if not keys:
+        raise ImproperlyConfigured("NEARER_ENCRYPTION_KEYS is empty.")
+    try:
+        return MultiFernet([Fernet(key) for key in keys])
+    except ValueError:
+        raise ImproperlyConfigured(
+            "NEARER_ENCRYPTION_KEYS holds a key that is not a valid Fernet key "
+            "(32 url-safe base64-encoded bytes)."
+        ) from None
+
+
+def fernet() -> MultiFernet:
+    return _fernet_for(tuple(settings.NEARER_ENCRYPTION_KEYS))
+
+
+def encrypt(text: str) -> str:
+    return fernet().encrypt(text.encode()).decode()
+
+
+def decrypt(token: str) -> str:
+    try:
+        return fernet().decrypt(token.encode()).decode()
+    except InvalidToken:
+        raise UndecryptableText(
+            "Stored text could not be decrypted with any key in NEARER_ENCRYPTION_KEYS."
+        ) from None
+
+
+def rotate(token: str) -> str:
+    """The same text, encrypted again with the first key."""
+    try:
+        return fernet().rotate(token.encode()).decode()
+    except InvalidToken:
+        raise UndecryptableText(
+            "Stored text could not be decrypted with any key in NEARER_ENCRYPTION_KEYS."
+        ) from None
+
+
+class EncryptedTextField(models.TextField):
+    """A TextField whose value is stored as a Fernet token.
+
+    Lookups on the stored value are meaningless (every token differs), so
+    search decrypts in Python.
+    """
+
+    def from_db_value(self, value, expression, connection):
+        if value is None:
+            return value
+        return decrypt(value)
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        if value is None:
+            return value
+        return encrypt(value)

@@ -1,0 +1,77 @@
+import os
+
+import pytest
+from django.contrib.auth.models import User
+
+from journeys.models import Audience, Journey, Profile, Prompt, Role, Stage
+
+# Playwright's sync API runs an event loop in the test thread; the live
+# server's ORM calls happen in its own thread, so this is safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "a quiet walk by the sea"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def make_user(username: str, role: str = Role.NOT_SAID) -> User:
+    user = User.objects.create_user(username, password=PASSWORD)
+    Profile.objects.create(user=user, role=role)
+    return user
+
+
+@pytest.fixture
+def alice(db) -> User:
+    return make_user("alice", Role.RECOVERING)
+
+
+@pytest.fixture
+def bob(db) -> User:
+    return make_user("bob", Role.PARTNER)
+
+
+@pytest.fixture
+def alice_client(client, alice):
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture
+def journey(db) -> Journey:
+    """A small published journey: three stages, prompts for every audience."""
+    journey = Journey.objects.create(
+        slug="together",
+        title="Together again",
+        summary="A short journey for the tests.",
+        intro="Go at your *own* pace.",
+        published=True,
+    )
+    for position, (slug, title) in enumerate(
+        [("accepting", "Accepting"), ("listening", "Listening"), ("pace", "Your pace")], 1
+    ):
+        stage = Stage.objects.create(
+            journey=journey,
+            position=position,
+            slug=slug,
+            title=title,
+            summary=f"About {title.lower()}.",
+            body=f"Some gentle words about **{title.lower()}**.",
+            published=True,
+        )
+        Prompt.objects.create(stage=stage, position=1, text=f"What does {slug} mean to you?")
+        Prompt.objects.create(
+            stage=stage,
+            position=2,
+            text=f"As the one recovering, what about {slug}?",
+            audience=Audience.RECOVERING,
+        )
+        Prompt.objects.create(
+            stage=stage,
+            position=3,
+            text=f"As the partner, what about {slug}?",
+            audience=Audience.PARTNER,
+        )
+    return journey
