@@ -1,0 +1,108 @@
+from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from journeys.models import (
+    CHECK_IN_NOTE_MAX_LENGTH,
+    REFLECTION_MAX_LENGTH,
+    CheckIn,
+    Readiness,
+    Stage,
+)
+
+# Check-ins and "My reflections"
+
+
+class CheckInForm(forms.ModelForm):
+    readiness = forms.TypedChoiceField(
+        label=_("How ready do you feel today?"),
+        help_text=_("Ready for closeness, in whatever form feels right. Any answer is fine."),
+        choices=Readiness.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose how ready you feel today."),
+            "invalid_choice": _("Choose one of the five answers."),
+        },
+    )
+    note = forms.CharField(
+        label=_("A short note (optional)"),
+        help_text=format_lazy(
+            _("Only you can read it. Up to {limit} characters."),
+            limit=f"{CHECK_IN_NOTE_MAX_LENGTH:,}",
+        ),
+        required=False,
+        strip=False,
+        # No maxlength attribute: the browser would cut a pasted note short
+        # without a word. The server refuses it and keeps the text instead.
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    class Meta:
+        model = CheckIn
+        fields = ["readiness", "note"]
+
+    def clean_note(self) -> str:
+        note = self.cleaned_data["note"]
+        if len(note) > CHECK_IN_NOTE_MAX_LENGTH:
+            raise forms.ValidationError(
+                _(
+                    "Your note is %(length)s characters long. Please shorten it to "
+                    "%(limit)s or fewer; your text is still in the box."
+                ),
+                params={"length": f"{len(note):,}", "limit": f"{CHECK_IN_NOTE_MAX_LENGTH:,}"},
+            )
+        return note.strip()
+
+
+class ReflectionSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search my reflections"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    stage = forms.ModelChoiceField(
+        label=_("Stage"),
+        queryset=Stage.objects.none(),
+        required=False,
+        empty_label=_("All stages"),
+        error_messages={"invalid_choice": _("Choose a stage from the list.")},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the stages this person has written in: nothing else would match.
+        self.fields["stage"].queryset = (
+            Stage.objects.filter(prompts__reflections__user=user)
+            .select_related("journey")
+            .distinct()
+            .order_by("journey__title", "position")
+        )
+        self.fields["stage"].label_from_instance = lambda stage: stage.title
+
+
+class ReflectionEditForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your reflection"),
+        strip=False,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data["text"]
+        if not text.strip():
+            raise forms.ValidationError(
+                _("Write something before saving. To remove this reflection, delete it instead.")
+            )
+        if len(text) > REFLECTION_MAX_LENGTH:
+            raise forms.ValidationError(
+                _(
+                    "Your reflection is %(length)s characters long. Please shorten it to "
+                    "%(limit)s or fewer; your text is still in the box."
+                ),
+                params={"length": f"{len(text):,}", "limit": f"{REFLECTION_MAX_LENGTH:,}"},
+            )
+        return text
