@@ -482,7 +482,8 @@ def _update_stage(stage: Stage, content: StageContent, overwrite: bool, report: 
         return
     if action == UNCHANGED:
         report.count("stage", UNCHANGED)
-        report.counts["prompt", UNCHANGED] += len(existing)
+        report.counts["prompt", UNCHANGED] += len(existing) - len(kept)
+        _report_kept(stage, kept, report)
         if stage.loaded_fingerprint != current:
             stage.loaded_fingerprint = current
             stage.save(update_fields=["loaded_fingerprint"])
@@ -503,6 +504,15 @@ def _answered(prompts: list[Prompt]) -> list[Prompt]:
     return [prompt for prompt in prompts if prompt.pk in answered]
 
 
+def _report_kept(stage: Stage, kept: list[Prompt], report: LoadReport) -> None:
+    for prompt in kept:
+        report.count("prompt", "kept")
+        report.lines.append(
+            f"kept prompt {prompt.position} of stage {stage.slug}: it is no longer in the file, "
+            "but people have answered it, so it stays"
+        )
+
+
 def _load_stage(stage: Stage, content: StageContent, action: str, report: LoadReport) -> None:
     stage.title = content.title
     stage.summary = content.summary
@@ -516,15 +526,10 @@ def _load_stage(stage: Stage, content: StageContent, action: str, report: LoadRe
     beyond = existing[len(content.prompts) :]
     kept = _answered(beyond)
     for prompt in beyond:
-        if prompt in kept:
-            report.count("prompt", "kept")
-            report.lines.append(
-                f"kept prompt {prompt.position} of stage {stage.slug}: people have answered it "
-                "(it is no longer in the file; reword or move it in the admin)"
-            )
-        else:
+        if prompt not in kept:
             prompt.delete()
             report.count("prompt", "removed")
+    _report_kept(stage, kept, report)
 
     _move_to_positions(Prompt, [(p, n) for n, p in enumerate(matched + kept, start=1)])
     for prompt, prompt_content in zip(matched, content.prompts, strict=False):

@@ -1,7 +1,9 @@
+import io
 import os
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Permission, User
+from django.core.management import call_command
 
 from journeys.models import Audience, Journey, Profile, Prompt, Role, Stage
 
@@ -75,3 +77,31 @@ def journey(db) -> Journey:
             audience=Audience.PARTNER,
         )
     return journey
+
+
+@pytest.fixture
+def editor(db) -> User:
+    """A content editor: staff, with the permissions on journeys, stages and prompts only."""
+    user = make_user("editor")
+    user.is_staff = True
+    user.save()
+    user.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="journeys",
+            content_type__model__in=["journey", "stage", "prompt"],
+        )
+    )
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def loaded_journey(db) -> Journey:
+    """The real journey, loaded from journeys/content/ as `load_journeys` does."""
+    call_command("load_journeys", stdout=io.StringIO())
+    return Journey.objects.get(slug="finding-each-other-again")
