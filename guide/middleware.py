@@ -1,8 +1,18 @@
+import logging
+import time
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
+from django.shortcuts import render
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+
+from journeys.fields import UndecryptableText
+
+logger = logging.getLogger(__name__)
 
 TIME_ZONE_SESSION_KEY = "time_zone"
+SESSION_REFRESHED_KEY = "refreshed"
 
 
 class PersonalTimeZoneMiddleware:
@@ -22,3 +32,73 @@ class PersonalTimeZoneMiddleware:
         else:
             timezone.deactivate()
         return self.get_response(request)
+
+
+class PrivacyHeadersMiddleware:
+    """Headers for every page: features switched off, and nothing stored.
+
+    A signed-in person's pages may show their notes, so none of them is
+    kept in a browser's or a proxy's cache (Cache-Control: no-store).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.permissions_policy = ", ".join(
+            f"{feature}=()" for feature in settings.NEARER_PERMISSIONS_POLICY
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.permissions_policy)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+        return response
+
+
+class SessionRefreshMiddleware:
+    """Keeps an active person signed in without a database write per request.
+
+    The session's expiry moves forward only when it was last moved more
+    than NEARER_SESSION_REFRESH_SECONDS ago, so an idle session still ends
+    SESSION_COOKIE_AGE after the last visit (give or take that interval).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not request.session.is_empty():
+            now = int(time.time())
+            refreshed = request.session.get(SESSION_REFRESHED_KEY, 0)
+            if now - refreshed >= settings.NEARER_SESSION_REFRESH_SECONDS:
+                request.session[SESSION_REFRESHED_KEY] = now
+        return response
+
+
+class UndecryptableTextMiddleware:
+    """A clear page, and a log line without any text, when stored notes cannot be opened.
+
+    That happens only when NEARER_ENCRYPTION_KEYS lacks the key the notes
+    were written with; showing the ciphertext or an empty note would be
+    worse than saying so.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, UndecryptableText):
+            return None
+        logger.error(
+            "Stored notes could not be decrypted for %s %s: no key in "
+            "NEARER_ENCRYPTION_KEYS opens them.",
+            request.method,
+            request.path,
+        )
+        return render(request, "errors/undecryptable.html", status=500)

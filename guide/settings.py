@@ -110,6 +110,9 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "guide.middleware.PersonalTimeZoneMiddleware",
+    "guide.middleware.PrivacyHeadersMiddleware",
+    "guide.middleware.SessionRefreshMiddleware",
+    "guide.middleware.UndecryptableTextMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -197,8 +200,14 @@ if NEARER_PROXY_COUNT:
     AXES_IPWARE_PROXY_COUNT = NEARER_PROXY_COUNT
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
-SESSION_COOKIE_AGE = int(timedelta(days=14).total_seconds())
+# Database sessions that know their user (guide/sessions.py), so "Sign out
+# everywhere" and account deletion end every session of one person at once.
+SESSION_ENGINE = "guide.sessions"
+# An idle session ends after 14 days. An active one is pushed forward at most
+# once an hour (guide.middleware.SessionRefreshMiddleware), not written on
+# every request, which would cost a write per autosave.
+SESSION_COOKIE_AGE = int(timedelta(days=envint("NEARER_SESSION_DAYS", 14)).total_seconds())
+NEARER_SESSION_REFRESH_SECONDS = 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
@@ -240,6 +249,31 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Features the site never uses, switched off for every page (guide/middleware.py).
+NEARER_PERMISSIONS_POLICY = [
+    "accelerometer",
+    "autoplay",
+    "browsing-topics",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "interest-cohort",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+]
+# A reflection is at most 20,000 characters; 256 KB leaves room for a form
+# of them and refuses anything larger with a 400 before it is parsed.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
+FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 
 # TLS ends at the proxy (nginx), which tells us the original scheme.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -249,6 +283,10 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = envint("NEARER_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = envbool("NEARER_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading is hard to undo, so it is the operator's choice
+        # (NEARER_HSTS_PRELOAD); `check --deploy` stays quiet about it.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     CSRF_TRUSTED_ORIGINS = envlist("DJANGO_CSRF_TRUSTED_ORIGINS")
@@ -272,11 +310,31 @@ else:
 
 ADMINS = [("Operator", address) for address in envlist("NEARER_ADMIN_EMAILS")]
 
+# Note text never reaches a log or an error report: every handler scrubs
+# request bodies (guide/logging.py), and error reports hide every POST value
+# and every local variable that holds one.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "guide.logging.NoteSafeExceptionReporterFilter"
+DEFAULT_EXCEPTION_REPORTER = "guide.logging.NoteSafeExceptionReporter"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"scrub_notes": {"()": "guide.logging.ScrubNoteTextFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["scrub_notes"]},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["scrub_notes"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("NEARER_LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django": {
+            "handlers": ["console", "mail_admins"],
+            "level": os.environ.get("NEARER_LOG_LEVEL", "INFO"),
+            "propagate": False,
+        },
+    },
 }
 
 FORM_RENDERER = "guide.renderers.NearerFormRenderer"

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from guide import views
+from guide import account, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,7 +14,32 @@ urlpatterns = [
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
         name="login",
     ),
+    path(
+        "accounts/logout/",
+        account.clear_site_data(auth_views.LogoutView.as_view()),
+        name="logout",
+    ),
+    path(
+        "accounts/password_change/",
+        account.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        account.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("account/", account.account, name="account"),
+    path("account/export.json", account.account_export_json, name="account_export_json"),
+    path("account/export.md", account.account_export_md, name="account_export_md"),
+    path("account/delete/", account.account_delete, name="account_delete"),
+    path(
+        "account/sign-out-everywhere/",
+        account.sign_out_everywhere,
+        name="account_sign_out_everywhere",
+    ),
+    path("privacy/", views.privacy, name="privacy"),
     path("admin/", admin.site.urls),
     path("", include("journeys.urls")),
 ]

@@ -19,6 +19,10 @@ def help_page(request: HttpRequest) -> HttpResponse:
     return render(request, "help.html")
 
 
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "privacy.html")
+
+
 @sensitive_post_parameters("password1", "password2")
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:

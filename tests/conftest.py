@@ -105,3 +105,18 @@ def loaded_journey(db) -> Journey:
     """The real journey, loaded from journeys/content/ as `load_journeys` does."""
     call_command("load_journeys", stdout=io.StringIO())
     return Journey.objects.get(slug="finding-each-other-again")
+
+
+def write_notes(user: User, journey: Journey, text: str, note: str):
+    """One reflection on the journey's first prompt and one check-in, for `user`."""
+    from journeys.models import CheckIn, Readiness, Reflection, StageProgress
+
+    prompt = Prompt.objects.filter(stage__journey=journey).order_by("stage__position").first()
+    reflection = Reflection.objects.create(
+        user=user, prompt=prompt, prompt_text=prompt.text, text=text
+    )
+    StageProgress.objects.create(user=user, stage=prompt.stage, status="in_progress")
+    check_in = CheckIn.objects.create(
+        user=user, journey=journey, readiness=Readiness.PARTLY, note=note
+    )
+    return reflection, check_in

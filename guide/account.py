@@ -1,0 +1,134 @@
+"""The account page and the person's own data: change, export, delete, sign out."""
+
+import json
+from collections.abc import Callable
+from functools import wraps
+
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from guide.forms import AccountForm, DeleteAccountForm
+from guide.middleware import TIME_ZONE_SESSION_KEY
+from guide.sessions import end_sessions_of
+from journeys.export import export_data, export_markdown
+from journeys.models import profile_for
+
+CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
+
+
+def clear_site_data(view: Callable) -> Callable:
+    """Asks the browser to forget this site's cache, cookies and storage."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if request.method == "POST" and not request.user.is_authenticated:
+            response["Clear-Site-Data"] = CLEAR_SITE_DATA
+        return response
+
+    return wrapper
+
+
+def _download(content: str, kind: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    filename = f"nearer-{timezone.localdate():%Y-%m-%d}.{kind}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    profile = profile_for(request.user)
+    initial = {"role": profile.role, "time_zone": profile.time_zone or settings.TIME_ZONE}
+    form = AccountForm(request.POST or None, instance=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+            profile.role = form.cleaned_data["role"]
+            profile.time_zone = form.cleaned_data["time_zone"]
+            profile.save(update_fields=["role", "time_zone"])
+        request.session[TIME_ZONE_SESSION_KEY] = profile.time_zone
+        messages.success(request, _("Your changes are saved."))
+        return redirect("account")
+    return render(request, "account/account.html", {"form": form, "profile": profile})
+
+
+@login_required
+@never_cache
+def account_export_json(request: HttpRequest) -> HttpResponse:
+    content = json.dumps(export_data(request.user), ensure_ascii=False, indent=2)
+    return _download(content, "json", "application/json; charset=utf-8")
+
+
+@login_required
+@never_cache
+def account_export_md(request: HttpRequest) -> HttpResponse:
+    return _download(export_markdown(request.user), "md", "text/markdown; charset=utf-8")
+
+
+@require_POST
+@login_required
+@clear_site_data
+def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
+    end_sessions_of(request.user)
+    logout(request)
+    messages.success(request, _("You are signed out on every device, this one too."))
+    return redirect("login")
+
+
+@sensitive_post_parameters("password")
+@login_required
+@clear_site_data
+def account_delete(request: HttpRequest) -> HttpResponse:
+    form = DeleteAccountForm(request, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        delete_account(request.user)
+        logout(request)
+        messages.success(request, _("Your account and everything in it are deleted."))
+        return redirect("home")
+    return render(request, "account/delete.html", {"form": form})
+
+
+def delete_account(user) -> None:
+    """Deletes the person and every row that is theirs.
+
+    Reflections, progress, check-ins, the profile, admin history and
+    sessions go with the user (their foreign keys cascade); the sign-in
+    records kept by the lockout protection are keyed by username, so they
+    are deleted by name.
+    """
+    username = user.get_username()
+    with transaction.atomic():
+        for model in (AccessAttempt, AccessFailureLog, AccessLog):
+            model.objects.filter(username=username).delete()
+        user.delete()
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change, which also ends every other session at once."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        end_sessions_of(self.request.user, keep=self.request.session.session_key)
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's password reset, which also ends every session of that person."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        end_sessions_of(form.user)
+        return response

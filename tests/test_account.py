@@ -1,0 +1,251 @@
+import json
+import re
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+
+from guide.middleware import TIME_ZONE_SESSION_KEY
+from guide.models import UserSession
+from journeys.models import Profile, Role
+from tests.conftest import PASSWORD, write_notes
+
+
+def account_data(**overrides) -> dict:
+    return {
+        "username": "alice",
+        "email": "",
+        "role": Role.RECOVERING,
+        "time_zone": "Europe/London",
+        **overrides,
+    }
+
+
+def test_the_account_page_needs_a_sign_in(client, db):
+    response = client.get(reverse("account"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_account_page_shows_my_details_and_every_action(alice_client):
+    content = alice_client.get(reverse("account")).content.decode()
+
+    assert 'value="alice"' in content
+    for name in ["password_change", "account_sign_out_everywhere", "account_delete"]:
+        assert reverse(name) in content
+    assert reverse("account_export_json") in content
+    assert reverse("account_export_md") in content
+    assert '<option value="Europe/London" selected>' in content
+
+
+def test_the_signed_in_nav_links_to_the_account_page(alice_client):
+    content = alice_client.get(reverse("home")).content.decode()
+
+    assert f'href="{reverse("account")}"' in content
+
+
+def test_it_saves_my_details_role_and_time_zone(alice_client, alice):
+    response = alice_client.post(
+        reverse("account"),
+        account_data(
+            username="river", email="r@example.org", role=Role.PARTNER, time_zone="Asia/Tokyo"
+        ),
+    )
+
+    assert response.status_code == 302
+    alice.refresh_from_db()
+    assert (alice.username, alice.email) == ("river", "r@example.org")
+    profile = Profile.objects.get(user=alice)
+    assert (profile.role, profile.time_zone) == (Role.PARTNER, "Asia/Tokyo")
+    assert alice_client.session[TIME_ZONE_SESSION_KEY] == "Asia/Tokyo"
+
+
+def test_it_lets_me_say_nothing_about_my_role(alice_client, alice):
+    alice_client.post(reverse("account"), account_data(role=""))
+
+    assert Profile.objects.get(user=alice).role == Role.NOT_SAID
+
+
+def test_it_refuses_a_name_someone_else_has_whatever_the_case(alice_client, alice, bob):
+    response = alice_client.post(reverse("account"), account_data(username="BOB"))
+
+    assert response.status_code == 200
+    assert "That name is taken" in response.content.decode()
+    alice.refresh_from_db()
+    assert alice.username == "alice"
+
+
+def test_it_refuses_a_time_zone_that_does_not_exist(alice_client, alice):
+    response = alice_client.post(reverse("account"), account_data(time_zone="Mars/Olympus"))
+
+    assert response.status_code == 200
+    assert b"There is a problem" in response.content
+
+
+def test_export_json_holds_everything_of_mine_in_the_documented_schema(
+    alice_client, alice, bob, journey
+):
+    write_notes(alice, journey, "I miss holding hands.", "A slow day.")
+    write_notes(bob, journey, "Bob's own words.", "Bob's note.")
+
+    response = alice_client.get(reverse("account_export_json"))
+
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    assert re.fullmatch(
+        r'attachment; filename="nearer-\d{4}-\d{2}-\d{2}\.json"', response["Content-Disposition"]
+    )
+    data = json.loads(response.content)
+    assert (data["schema"], data["version"]) == ("nearer-export", 1)
+    assert data["account"]["username"] == "alice"
+    assert data["role"] == Role.RECOVERING
+    [reflection] = data["reflections"]
+    assert reflection["text"] == "I miss holding hands."
+    assert reflection["stage"] == "accepting"
+    assert reflection["journey"] == "together"
+    assert reflection["prompt_text"] == "What does accepting mean to you?"
+    assert {"created", "updated"} <= reflection.keys()
+    assert data["stage_progress"][0]["status"] == "in_progress"
+    assert data["check_ins"][0]["note"] == "A slow day."
+    assert "Bob" not in response.content.decode()
+
+
+def test_export_markdown_groups_my_writing_by_stage(alice_client, alice, bob, journey):
+    write_notes(alice, journey, "I miss holding hands.\nAnd his laugh.", "A slow day.")
+    write_notes(bob, journey, "Bob's own words.", "Bob's note.")
+
+    response = alice_client.get(reverse("account_export_md"))
+    content = response.content.decode()
+
+    assert response["Content-Type"].startswith("text/markdown")
+    assert "no-store" in response["Cache-Control"]
+    assert re.fullmatch(
+        r'attachment; filename="nearer-\d{4}-\d{2}-\d{2}\.md"', response["Content-Disposition"]
+    )
+    assert "## Together again: Accepting" in content
+    assert "### What does accepting mean to you?" in content
+    assert "> I miss holding hands.\n> And his laugh." in content
+    assert "> A slow day." in content
+    assert "Bob" not in content
+
+
+def test_exports_run_the_same_queries_however_much_was_written(
+    alice_client, alice, journey, django_assert_max_num_queries
+):
+    write_notes(alice, journey, "One.", "One.")
+    with django_assert_max_num_queries(10) as few:
+        alice_client.get(reverse("account_export_json"))
+    for n in range(20):
+        write_notes_again(alice, journey, n)
+
+    for name in ["account_export_json", "account_export_md"]:
+        with django_assert_max_num_queries(len(few.captured_queries)):
+            alice_client.get(reverse(name))
+
+
+def write_notes_again(user, journey, n: int) -> None:
+    from journeys.models import CheckIn, Prompt, Reflection
+
+    prompt = Prompt.objects.filter(stage__journey=journey)[n % 9]
+    Reflection.objects.create(user=user, prompt=prompt, prompt_text=prompt.text, text=f"T{n}")
+    CheckIn.objects.create(user=user, journey=journey, readiness=1 + n % 5, note=f"N{n}")
+
+
+def test_exports_need_a_sign_in(client, db):
+    for name in ["account_export_json", "account_export_md"]:
+        response = client.get(reverse(name))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+
+
+def test_sign_out_everywhere_ends_every_session_of_mine_and_no_one_elses(alice, bob):
+    phone, laptop, bobs = Client(), Client(), Client()
+    for client, user in [(phone, alice), (laptop, alice), (bobs, bob)]:
+        client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
+    assert UserSession.objects.filter(user=alice).count() == 2
+
+    response = phone.post(reverse("account_sign_out_everywhere"))
+
+    assert response.status_code == 302
+    assert response["Clear-Site-Data"] == '"cache", "cookies", "storage"'
+    assert not UserSession.objects.filter(user=alice).exists()
+    for client in (phone, laptop):
+        assert client.get(reverse("account")).status_code == 302
+    assert bobs.get(reverse("account")).status_code == 200
+
+
+def test_sign_out_everywhere_needs_a_post(alice_client):
+    assert alice_client.get(reverse("account_sign_out_everywhere")).status_code == 405
+
+
+def test_signing_in_gives_a_new_session_key(client, alice):
+    client.get(reverse("login"))
+    client.session.save()
+    before = client.session.session_key
+
+    client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+
+    assert client.session.session_key != before
+    assert UserSession.objects.get(session_key=client.session.session_key).user == alice
+
+
+def test_changing_my_password_ends_my_other_sessions_but_not_this_one(alice):
+    here, elsewhere = Client(), Client()
+    for client in (here, elsewhere):
+        client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+    new = "a longer walk by the river"
+
+    response = here.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+    )
+
+    assert response.status_code == 302
+    assert UserSession.objects.filter(user=alice).count() == 1
+    assert here.get(reverse("account")).status_code == 200
+    assert elsewhere.get(reverse("account")).status_code == 302
+
+
+def test_signing_out_asks_the_browser_to_forget_the_site(alice_client):
+    response = alice_client.post(reverse("logout"))
+
+    assert response["Clear-Site-Data"] == '"cache", "cookies", "storage"'
+
+
+def test_every_page_for_a_signed_in_person_is_never_stored(alice_client, client, db):
+    signed_in = alice_client.get(reverse("account"))
+
+    assert "no-store" in signed_in["Cache-Control"]
+    assert "private" in signed_in["Cache-Control"]
+
+
+def test_an_active_session_is_kept_alive_at_most_once_an_hour(alice_client, alice, settings):
+    alice_client.get(reverse("account"))
+    first = UserSession.objects.get(user=alice).expire_date
+    alice_client.get(reverse("account"))
+    assert UserSession.objects.get(user=alice).expire_date == first
+
+    session = alice_client.session
+    session["refreshed"] -= settings.NEARER_SESSION_REFRESH_SECONDS
+    session.save()
+    before = UserSession.objects.get(user=alice).expire_date
+    alice_client.get(reverse("account"))
+
+    assert UserSession.objects.get(user=alice).expire_date > before
+
+
+@pytest.mark.django_db
+def test_the_privacy_page_says_what_we_promise_and_what_we_do_not(client):
+    content = client.get(reverse("privacy")).content.decode()
+
+    assert "encrypted at rest" in content
+    assert "staff cannot read it" in content
+    assert "not “zero-knowledge”" in content
+    assert "No analytics" in content
+    assert reverse("privacy") in client.get(reverse("home")).content.decode()
+
+
+def test_a_new_account_has_no_email_unless_given(alice):
+    assert User.objects.get(pk=alice.pk).email == ""
