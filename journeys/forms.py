@@ -91,6 +91,11 @@ class ReflectionEditForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
+    def __init__(self, *args, question: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if question:
+            self.fields["text"].label = question
+
     def clean_text(self) -> str:
         text = self.cleaned_data["text"]
         if not text.strip():

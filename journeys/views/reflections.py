@@ -1,0 +1,119 @@
+from collections.abc import Iterable
+from datetime import date
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.middleware import HtmxDetails
+
+from journeys.forms import ReflectionEditForm, ReflectionSearchForm
+from journeys.models import Reflection
+from journeys.views.signed_in import signed_in
+
+PAGE_SIZE = 20
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+def _reflection_for(request: HttpRequest, pk: int) -> Reflection:
+    mine = Reflection.objects.for_user(request.user).select_related("prompt__stage__journey")
+    return get_object_or_404(mine, pk=pk)
+
+
+def _containing(reflections: Iterable[Reflection], words: str) -> list[Reflection]:
+    # The text is encrypted at rest, so the database cannot search it: open
+    # this person's own reflections and look in Python.
+    needle = words.casefold()
+    return [reflection for reflection in reflections if needle in reflection.text.casefold()]
+
+
+def _by_day(reflections: Iterable[Reflection]) -> list[tuple[date, list[Reflection]]]:
+    days: list[tuple[date, list[Reflection]]] = []
+    for reflection in reflections:
+        day = timezone.localdate(reflection.created)
+        if days and days[-1][0] == day:
+            days[-1][1].append(reflection)
+        else:
+            days.append((day, [reflection]))
+    return days
+
+
+def _save_if_unchanged(request: HttpRequest, pk: int, text: str, version: int) -> bool:
+    """Save only over the version the person was looking at: never over a newer save."""
+    updated = (
+        Reflection.objects.for_user(request.user)
+        .filter(pk=pk, version=version)
+        .update(text=text, version=F("version") + 1, updated=timezone.now())
+    )
+    return updated == 1
+
+
+@signed_in()
+@require_GET
+def reflections(request: HtmxHttpRequest) -> HttpResponse:
+    form = ReflectionSearchForm(request.GET or None, user=request.user)
+    form.is_valid()
+    wanted = getattr(form, "cleaned_data", {})
+    words, stage = wanted.get("q", "").strip(), wanted.get("stage")
+    found = Reflection.objects.for_user(request.user).select_related("prompt__stage__journey")
+    if stage:
+        found = found.filter(prompt__stage=stage)
+    if words:
+        found = _containing(found, words)
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    ctx = {
+        "form": form,
+        "page": page,
+        "days": _by_day(page.object_list),
+        "words": words,
+        "stage": stage,
+    }
+    if request.htmx and not request.htmx.history_restore_request:
+        response = render(request, "journeys/reflections.html#results", ctx)
+    else:
+        response = render(request, "journeys/reflections.html", ctx)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@sensitive_post_parameters("text")
+@signed_in()
+@require_http_methods(["GET", "POST"])
+def reflection_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    reflection = _reflection_for(request, pk)
+    initial = {"text": reflection.text, "version": reflection.version}
+    data = request.POST if request.method == "POST" else None
+    form = ReflectionEditForm(data, initial=initial, question=reflection.prompt_text)
+    conflict = False
+    if form.is_bound and form.is_valid():
+        if _save_if_unchanged(request, reflection.pk, **form.cleaned_data):
+            messages.success(request, _("Your reflection is saved."))
+            return redirect(f"{reverse('journeys:reflections')}#reflection-{reflection.pk}")
+        # Saved elsewhere since this page opened: keep what was typed in the
+        # box, show the newer text beside it, and let a second save choose.
+        conflict = True
+        typed = {"text": form.cleaned_data["text"], "version": reflection.version}
+        form = ReflectionEditForm(initial=typed, question=reflection.prompt_text)
+    ctx = {"reflection": reflection, "form": form, "conflict": conflict}
+    return render(request, "journeys/reflection_edit.html", ctx, status=409 if conflict else 200)
+
+
+@signed_in()
+@require_http_methods(["GET", "POST"])
+def reflection_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    reflection = _reflection_for(request, pk)
+    if request.method == "POST":
+        reflection.delete()
+        messages.success(request, _("Your reflection is deleted."))
+        return redirect("journeys:reflections")
+    return render(request, "journeys/reflection_delete.html", {"reflection": reflection})
