@@ -115,7 +115,9 @@ def write_notes(user: User, journey: Journey, text: str, note: str):
     reflection = Reflection.objects.create(
         user=user, prompt=prompt, prompt_text=prompt.text, text=text
     )
-    StageProgress.objects.create(user=user, stage=prompt.stage, status="in_progress")
+    StageProgress.objects.get_or_create(
+        user=user, stage=prompt.stage, defaults={"status": "in_progress"}
+    )
     check_in = CheckIn.objects.create(
         user=user, journey=journey, readiness=Readiness.PARTLY, note=note
     )
