@@ -33,7 +33,8 @@ class StageInline(admin.TabularInline):
     """The journey's stages in order, to read; each is edited on its own page."""
 
     model = Stage
-    fields = ["position", "title", "published", preview_link]
+    # Each row is headed by the stage's title with a link to change it.
+    fields = ["position", "published", preview_link]
     readonly_fields = fields
     ordering = ["position"]
     extra = 0
@@ -65,7 +66,7 @@ class PromptForm(forms.ModelForm):
     class Meta:
         model = Prompt
         fields = ["position", "text", "help_text", "audience"]
-        widgets = {"text": forms.Textarea(attrs={"rows": 2, "cols": 60})}
+        widgets = {"text": forms.Textarea(attrs={"rows": 2, "cols": 50})}
 
     def validate_constraints(self) -> None:
         # Checked against the database one by one, two prompts swapping places
