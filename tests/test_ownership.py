@@ -1,0 +1,128 @@
+"""Only the author can reach their data: a guard over every address of the site."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from journeys.models import CheckIn, Profile, Prompt, Readiness, Reflection, StageProgress
+from tests.security.routes import PUBLIC, content_kwargs, site_routes
+
+BOBS_TEXT = "Bob's private reflection, nobody else's"
+BOBS_NOTE = "Bob's private check-in note"
+
+
+@pytest.fixture
+def bobs_data(bob, journey) -> dict:
+    """Bob's rows, each at a pk no other table uses, so a pk names one object only."""
+    prompt = Prompt.objects.filter(stage__journey=journey, audience="everyone").first()
+    return {
+        "reflection": Reflection.objects.create(
+            pk=1001, user=bob, prompt=prompt, prompt_text=prompt.text, text=BOBS_TEXT
+        ),
+        "check_in": CheckIn.objects.create(
+            pk=2002, user=bob, journey=journey, readiness=Readiness.PARTLY, note=BOBS_NOTE
+        ),
+        "progress": StageProgress.objects.create(
+            pk=3003, user=bob, stage=prompt.stage, status="done"
+        ),
+        "profile": Profile.objects.get(user=bob),
+    }
+
+
+@pytest.fixture
+def content(journey):
+    stage = journey.stages.order_by("position").first()
+    return journey, stage, stage.prompts.filter(audience="everyone").first()
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def url_for(route, content, **extra) -> str:
+    return reverse(route.name, kwargs={**content_kwargs(route, *content), **extra})
+
+
+def test_the_guard_sees_the_addresses_of_user_data():
+    names = {route.name for route in site_routes() if route.takes_user_data}
+
+    assert {"journeys:reflection_edit", "journeys:reflection_delete"} <= names
+
+
+def test_another_person_gets_404_for_every_address_of_someone_elses_data(
+    alice, bob, bobs_data, content
+):
+    alice_client, bob_client = signed_in(alice), signed_in(bob)
+    not_covered = []
+    for route in [r for r in site_routes() if r.takes_user_data and r.name not in PUBLIC]:
+        [id_name] = route.parameters - {"journey_slug", "stage_slug", "prompt_id"}
+        owned = None
+        for row in bobs_data.values():
+            url = url_for(route, content, **{id_name: row.pk})
+            if bob_client.get(url).status_code != 404:
+                owned = url
+                break
+        if owned is None:
+            not_covered.append(route.name)
+            continue
+        for response in (alice_client.get(owned), alice_client.post(owned, {"text": "x"})):
+            assert response.status_code == 404, (route.name, response.status_code)
+            assert BOBS_TEXT.encode() not in response.content
+        response = Client().get(owned)
+        assert response.status_code == 302, route.name
+        assert response["Location"].startswith(reverse("login"))
+
+    assert not not_covered, f"The ownership guard does not know what these take: {not_covered}"
+    assert Reflection.objects.get(pk=1001).text == BOBS_TEXT
+
+
+def test_every_private_address_sends_a_signed_out_visitor_to_sign_in(db, content):
+    checked = 0
+    for route in site_routes():
+        if route.name in PUBLIC or route.takes_user_data:
+            continue
+        response = Client().get(url_for(route, content))
+        if response.status_code == 405:
+            response = Client().post(url_for(route, content))
+        # A redirect to sign in, a 401 for htmx, or an empty answer: nothing else.
+        assert response.status_code in (302, 401, 204), route.name
+        if response.status_code == 204:
+            assert response.content == b"", route.name
+        if response.status_code == 302:
+            assert response["Location"].startswith(reverse("login")), route.name
+        checked += 1
+
+    assert checked >= 5
+
+
+def test_no_page_shows_another_persons_data(alice, bob, bobs_data, content):
+    alice_client, bob_client = signed_in(alice), signed_in(bob)
+    seen_by_bob = b""
+    for route in site_routes():
+        if route.takes_user_data or route.name in {"logout", "account_sign_out_everywhere"}:
+            continue
+        url = url_for(route, content)
+        seen_by_bob += bob_client.get(url).content
+        page = alice_client.get(url).content
+        assert BOBS_TEXT.encode() not in page, route.name
+        assert BOBS_NOTE.encode() not in page, route.name
+        assert b"bob" not in page.lower(), route.name
+
+    assert BOBS_TEXT.encode() in seen_by_bob
+    assert BOBS_NOTE.encode() in seen_by_bob
+
+
+def test_a_saved_reflection_id_in_the_form_cannot_reach_another_persons_reflection(
+    alice, bobs_data, content
+):
+    journey, stage, prompt = content
+    url = reverse(
+        "journeys:save_reflection",
+        kwargs={"journey_slug": journey.slug, "stage_slug": stage.slug, "prompt_id": prompt.pk},
+    )
+
+    signed_in(alice).post(url, {"reflection": 1001, "version": 1, "text": "Overwritten"})
+
+    assert Reflection.objects.get(pk=1001).text == BOBS_TEXT
