@@ -111,3 +111,60 @@ class ReflectionEditForm(forms.Form):
                 params={"length": f"{len(text):,}", "limit": f"{REFLECTION_MAX_LENGTH:,}"},
             )
         return text
+
+
+# Writing on the stage page, and marking a stage
+
+
+class ReflectionForm(forms.Form):
+    """A reflection written in the box under a prompt.
+
+    Without `reflection`, saving starts a new reflection. With it, saving
+    updates that one, but only if it is still at `version`: another tab may
+    have saved it since.
+    """
+
+    text = forms.CharField(
+        label=_("Write your reflection"),
+        help_text=_("Only you can read this."),
+        required=False,
+        strip=False,
+        # No maxlength attribute: the browser would cut pasted text short
+        # without a word. The server refuses it and keeps the text instead.
+        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "true"}),
+    )
+    reflection = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data["text"]
+        if len(text) > REFLECTION_MAX_LENGTH:
+            raise forms.ValidationError(
+                _(
+                    "Not saved: this is %(length)s characters long, and the limit is "
+                    "%(limit)s. Please shorten it; your text is still in the box."
+                ),
+                code="too_long",
+                params={"length": f"{len(text):,}", "limit": f"{REFLECTION_MAX_LENGTH:,}"},
+            )
+        return text
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("reflection") and not data.get("version"):
+            raise forms.ValidationError(_("Please reload the page and try again."))
+        return data
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.cleaned_data["text"].strip()
+
+
+class StageProgressForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[
+            ("done", _("Mark as done")),
+            ("not_ready", _("Not ready yet")),
+            ("undo", _("Undo")),
+        ]
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from journeys.views import checkins, reflections
+from journeys.views import checkins, reflections, stages
 
 app_name = "journeys"
 
@@ -10,4 +10,27 @@ urlpatterns: list = [
     path("reflections/", reflections.reflections, name="reflections"),
     path("reflections/<int:pk>/edit/", reflections.reflection_edit, name="reflection_edit"),
     path("reflections/<int:pk>/delete/", reflections.reflection_delete, name="reflection_delete"),
+    path("journeys/<slug:journey_slug>/", stages.journey, name="journey"),
+    path(
+        "journeys/<slug:journey_slug>/<slug:stage_slug>/prompts/<int:prompt_id>/save/",
+        stages.save_reflection,
+        name="save_reflection",
+    ),
+    path(
+        "journeys/<slug:journey_slug>/<slug:stage_slug>/save/retry/",
+        stages.save_retry,
+        name="save_retry",
+    ),
+    path(
+        "journeys/<slug:journey_slug>/<slug:stage_slug>/signed-in-again/",
+        stages.signed_in_again,
+        name="signed_in_again",
+    ),
+    path(
+        "journeys/<slug:journey_slug>/<slug:stage_slug>/progress/",
+        stages.stage_progress,
+        name="stage_progress",
+    ),
+    # Last: it takes any second slug, so fixed addresses such as check-ins/ go above.
+    path("journeys/<slug:journey_slug>/<slug:stage_slug>/", stages.stage, name="stage"),
 ]

@@ -1,0 +1,363 @@
+"""Walking the journey: the overview, the stage page, saving reflections, progress.
+
+Saving is the heart of it. With htmx the box saves as the person writes and
+the page answers with the `save-response` partial of `journeys/stage.html`: a
+status in words for the live region, plus the reflection's id and version
+swapped out of band into the form, so the next save updates the same
+reflection. Every failure keeps the text in the box and says so:
+
+- 401 signed out, 409 another tab saved first (this tab's text becomes a new
+  reflection, and the other version is shown), 422 too long, 503 database
+  busy or full. The 401 and 503 answers carry a poller that asks
+  `save_retry` every few seconds and saves again as soon as it can.
+- Without JavaScript, a save redirects back to the prompt with a message; a
+  failure renders the stage page again with the text still in the box.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import trigger_client_event
+from django_htmx.middleware import HtmxDetails
+
+from journeys.forms import ReflectionForm, StageProgressForm
+from journeys.models import (
+    Journey,
+    ProgressStatus,
+    Prompt,
+    Reflection,
+    Stage,
+    StageProgress,
+    profile_for,
+)
+from journeys.views.signed_in import signed_in
+
+STAGE_PAGE = "journeys/stage.html"
+# A busy, locked or full database: the text is not saved, and nothing is lost.
+NOT_SAVED = (OperationalError, IntegrityError)
+# What the form's hx-trigger listens for to save again (see save_retry).
+RETRY_EVENT = "nearer-retry"
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+def _visible_stages(request: HttpRequest):
+    """Published stages; staff also see drafts, to preview them."""
+    if request.user.is_staff:
+        return Stage.objects.all()
+    return Stage.objects.published()
+
+
+def _journey_for(request: HttpRequest, journey_slug: str) -> Journey:
+    journeys = Journey.objects.all() if request.user.is_staff else Journey.objects.published()
+    return get_object_or_404(journeys, slug=journey_slug)
+
+
+def _stage_for(request: HttpRequest, journey_slug: str, stage_slug: str) -> Stage:
+    stages = _visible_stages(request).select_related("journey")
+    return get_object_or_404(stages, journey__slug=journey_slug, slug=stage_slug)
+
+
+def _prompt_for(request: HttpRequest, journey_slug: str, stage_slug: str, prompt_id: int) -> Prompt:
+    # One query: the prompt, checked against the same rule as _stage_for.
+    stages = _visible_stages(request).filter(journey__slug=journey_slug, slug=stage_slug)
+    prompts = Prompt.objects.select_related("stage__journey").filter(stage__in=stages)
+    return get_object_or_404(prompts, pk=prompt_id)
+
+
+def _prompts_with_reflections(request: HttpRequest, stage: Stage) -> list[Prompt]:
+    """The prompts meant for this person, each with their own reflections, newest first."""
+    role = profile_for(request.user).role
+    mine = Reflection.objects.for_user(request.user).order_by("-created", "-pk")
+    prompts = Prompt.objects.for_role(role).filter(stage=stage).order_by("position")
+    return list(prompts.prefetch_related(Prefetch("reflections", mine, to_attr="my_reflections")))
+
+
+def _form_id(prompt: Prompt) -> str:
+    return f"p{prompt.pk}-%s"
+
+
+def _stage_url(stage: Stage, prompt: Prompt | None = None) -> str:
+    url = reverse("journeys:stage", args=[stage.journey.slug, stage.slug])
+    return f"{url}#prompt-{prompt.pk}" if prompt else url
+
+
+def _suggested_next(stages: list[Stage]) -> Stage | None:
+    """Where to go on: a stage in progress, else the first not started, else one not ready yet."""
+    for wanted in (ProgressStatus.IN_PROGRESS, None, ProgressStatus.NOT_READY):
+        for stage in stages:
+            if stage.status == wanted:
+                return stage
+    return None
+
+
+@signed_in()
+@require_GET
+def journey(request: HtmxHttpRequest, journey_slug: str) -> HttpResponse:
+    journey = _journey_for(request, journey_slug)
+    stages = list(_visible_stages(request).filter(journey=journey).order_by("position"))
+    progress = StageProgress.objects.for_user(request.user).filter(stage__journey=journey)
+    statuses = dict(progress.values_list("stage_id", "status"))
+    for stage in stages:
+        stage.status = statuses.get(stage.pk)
+    ctx = {
+        "journey": journey,
+        "stages": stages,
+        "suggested": _suggested_next(stages),
+        "done_count": sum(stage.status == ProgressStatus.DONE for stage in stages),
+        "preview": not journey.published,
+    }
+    return render(request, "journeys/journey.html", ctx)
+
+
+@signed_in()
+@require_GET
+def stage(request: HtmxHttpRequest, journey_slug: str, stage_slug: str) -> HttpResponse:
+    stage = _stage_for(request, journey_slug, stage_slug)
+    prompts = _prompts_with_reflections(request, stage)
+    if request.htmx and "prompt" in request.GET:
+        # "Start a new reflection": the prompt again, with an empty box.
+        prompt = next((p for p in prompts if str(p.pk) == request.GET["prompt"]), None)
+        if prompt is None:
+            raise Http404
+        prompt.form = ReflectionForm(auto_id=_form_id(prompt))
+        return render(request, f"{STAGE_PAGE}#prompt", {"stage": stage, "prompt": prompt})
+    return _stage_page(request, stage, prompts)
+
+
+def _stage_page(
+    request: HttpRequest,
+    stage: Stage,
+    prompts: list[Prompt],
+    failed: ReflectionForm | None = None,
+    failed_prompt: Prompt | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    for prompt in prompts:
+        is_failed = failed_prompt is not None and prompt.pk == failed_prompt.pk
+        prompt.form = failed if is_failed else ReflectionForm(auto_id=_form_id(prompt))
+    siblings = list(
+        _visible_stages(request)
+        .filter(journey_id=stage.journey_id)
+        .order_by("position")
+        .only("slug", "title", "position", "published")
+    )
+    index = next(i for i, sibling in enumerate(siblings) if sibling.pk == stage.pk)
+    ctx = {
+        "stage": stage,
+        "prompts": prompts,
+        "failed": failed,
+        "progress": StageProgress.objects.for_user(request.user).filter(stage=stage).first(),
+        "number": index + 1,
+        "stage_count": len(siblings),
+        "previous": siblings[index - 1] if index > 0 else None,
+        "next": siblings[index + 1] if index + 1 < len(siblings) else None,
+        "preview": not (stage.published and stage.journey.published),
+    }
+    return render(request, STAGE_PAGE, ctx, status=status)
+
+
+# Saving a reflection
+
+
+@never_cache
+@sensitive_post_parameters("text")
+@require_POST
+def save_reflection(
+    request: HtmxHttpRequest, journey_slug: str, stage_slug: str, prompt_id: int
+) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _signed_out(request, journey_slug, stage_slug, prompt_id)
+    prompt = _prompt_for(request, journey_slug, stage_slug, prompt_id)
+    form = ReflectionForm(request.POST, auto_id=_form_id(prompt))
+    if not form.is_valid():
+        return _not_saved(request, prompt, form, "invalid", status=422)
+    if form.is_empty:
+        return _nothing_to_save(request, prompt, form)
+    try:
+        reflection, other = _save(request, prompt, form.cleaned_data)
+    except NOT_SAVED:
+        return _not_saved(request, prompt, form, "busy", status=503)
+    return _saved(request, prompt, reflection, other)
+
+
+def _save(request: HttpRequest, prompt: Prompt, data: dict) -> tuple[Reflection, Reflection | None]:
+    """Saves the text. Returns the reflection that holds it, and the other
+    version when another tab had saved first (then the text is kept as a new
+    reflection, so neither is lost)."""
+    pk, version, text = data["reflection"], data["version"], data["text"]
+    if not pk:
+        return _start(request, prompt, text), None
+    now = timezone.now()
+    mine = Reflection.objects.for_user(request.user).filter(pk=pk, prompt=prompt)
+    if mine.filter(version=version).update(text=text, version=version + 1, updated=now):
+        saved = Reflection(pk=pk, prompt=prompt, text=text, version=version + 1, updated=now)
+        return saved, None
+    other = get_object_or_404(mine)
+    return _start(request, prompt, text), other
+
+
+def _start(request: HttpRequest, prompt: Prompt, text: str) -> Reflection:
+    with transaction.atomic():
+        reflection = Reflection.objects.create(
+            user=request.user, prompt=prompt, prompt_text=prompt.text, text=text
+        )
+        # Writing the first reflection in a stage starts it; a stage already
+        # marked (done, not ready yet) keeps its mark.
+        StageProgress.objects.get_or_create(
+            user=request.user, stage=prompt.stage, defaults={"status": ProgressStatus.IN_PROGRESS}
+        )
+    return reflection
+
+
+def _saved(
+    request: HtmxHttpRequest, prompt: Prompt, reflection: Reflection, other: Reflection | None
+) -> HttpResponse:
+    if not request.htmx:
+        if other:
+            messages.warning(request, _conflict_message())
+        else:
+            messages.success(request, _("Saved."))
+        return redirect(_stage_url(prompt.stage, prompt))
+    form = ReflectionForm(
+        auto_id=_form_id(prompt),
+        initial={"reflection": reflection.pk, "version": reflection.version},
+    )
+    state = "conflict" if other else "saved"
+    ctx = _status_ctx(prompt, form, state) | {"reflection": reflection, "other": other}
+    return render(request, f"{STAGE_PAGE}#save-response", ctx, status=409 if other else 200)
+
+
+def _status_ctx(prompt: Prompt, form: ReflectionForm, state: str) -> dict:
+    stage = prompt.stage
+    return {
+        "stage": stage,
+        "prompt": prompt,
+        "form": form,
+        "state": state,
+        "retry_url": reverse("journeys:save_retry", args=[stage.journey.slug, stage.slug]),
+    }
+
+
+def _conflict_message() -> str:
+    return _(
+        "This reflection had also been changed in another tab or window. To keep both, "
+        "what you wrote here is saved as a new reflection."
+    )
+
+
+def _nothing_to_save(request: HtmxHttpRequest, prompt: Prompt, form: ReflectionForm):
+    if not request.htmx:
+        messages.info(request, _("Nothing to save yet."))
+        return redirect(_stage_url(prompt.stage, prompt))
+    ctx = _status_ctx(prompt, form, "empty")
+    return render(request, f"{STAGE_PAGE}#save-response", ctx)
+
+
+def _not_saved(
+    request: HtmxHttpRequest, prompt: Prompt, form: ReflectionForm, state: str, status: int
+) -> HttpResponse:
+    """The text is not saved: say why, and keep it in the box."""
+    if state == "busy":
+        form.add_error(None, _("Not saved yet: we could not reach your journal just now."))
+    if request.htmx:
+        ctx = _status_ctx(prompt, form, state)
+        return render(request, f"{STAGE_PAGE}#save-response", ctx, status=status)
+    prompts = _prompts_with_reflections(request, prompt.stage)
+    return _stage_page(request, prompt.stage, prompts, form, prompt, status=status)
+
+
+def _signed_out(
+    request: HtmxHttpRequest, journey_slug: str, stage_slug: str, prompt_id: int
+) -> HttpResponse:
+    """A save after the session ended. Nothing is stored: the text goes back to
+    the browser it came from, and saving resumes once the person signs in."""
+    again = reverse("journeys:signed_in_again", args=[journey_slug, stage_slug])
+    stage_url = reverse("journeys:stage", args=[journey_slug, stage_slug])
+    ctx = {
+        "journey_slug": journey_slug,
+        "stage_slug": stage_slug,
+        "prompt_id": prompt_id,
+        "state": "signed_out",
+        "retry_url": reverse("journeys:save_retry", args=[journey_slug, stage_slug]),
+        "login_url": redirect_to_login(again)["Location"],
+    }
+    if request.htmx:
+        return render(request, f"{STAGE_PAGE}#save-status", ctx, status=401)
+    ctx["text"] = request.POST.get("text", "")
+    ctx["login_url"] = redirect_to_login(f"{stage_url}#prompt-{prompt_id}")["Location"]
+    return render(request, "journeys/signed_out.html", ctx, status=401)
+
+
+@never_cache
+@require_GET
+def save_retry(request: HtmxHttpRequest, journey_slug: str, stage_slug: str) -> HttpResponse:
+    """Polled while a save waits. Nothing (204) while signed out; once signed
+    in, a fresh CSRF token for the page's forms (signing in changes it) and
+    the cue to save again."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=204)
+    response = render(request, f"{STAGE_PAGE}#fresh-token", {})
+    return trigger_client_event(response, RETRY_EVENT)
+
+
+@signed_in()
+@require_GET
+def signed_in_again(request: HtmxHttpRequest, journey_slug: str, stage_slug: str) -> HttpResponse:
+    """Where sign-in leads from a save that found the person signed out."""
+    ctx = {"stage": _stage_for(request, journey_slug, stage_slug)}
+    return render(request, "journeys/signed_in_again.html", ctx)
+
+
+# Marking a stage
+
+
+@signed_in()
+@require_POST
+def stage_progress(request: HtmxHttpRequest, journey_slug: str, stage_slug: str) -> HttpResponse:
+    stage = _stage_for(request, journey_slug, stage_slug)
+    form = StageProgressForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(status=400)
+    status, message = 200, None
+    try:
+        progress, message = _mark(request, stage, form.cleaned_data["status"])
+    except NOT_SAVED:
+        progress = StageProgress.objects.for_user(request.user).filter(stage=stage).first()
+        status = 503
+    if not request.htmx:
+        if status == 200:
+            messages.success(request, message)
+        else:
+            messages.error(request, _("That did not work just now. Please try again."))
+        return redirect(f"{_stage_url(stage)}#stage-progress")
+    ctx = {"stage": stage, "progress": progress, "message": message, "answered": True}
+    return render(request, f"{STAGE_PAGE}#progress-response", ctx, status=status)
+
+
+def _mark(request: HttpRequest, stage: Stage, choice: str) -> tuple[StageProgress | None, str]:
+    mine = StageProgress.objects.for_user(request.user)
+    if choice != "undo":
+        progress, _created = mine.update_or_create(stage=stage, defaults={"status": choice})
+        if choice == ProgressStatus.DONE:
+            return progress, _("Marked as done.")
+        return progress, _("Marked as not ready yet. Come back whenever you like.")
+    # Undo: back to in progress if they have written here, else not started.
+    if Reflection.objects.for_user(request.user).filter(prompt__stage=stage).exists():
+        progress, _created = mine.update_or_create(
+            stage=stage, defaults={"status": ProgressStatus.IN_PROGRESS}
+        )
+        return progress, _("Undone. This stage is in progress again.")
+    mine.filter(stage=stage).delete()
+    return None, _("Undone. This stage is not started.")
