@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Max, QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +18,8 @@ from journeys.models import Journey, Prompt, Stage
 
 
 def stage_page_url(stage: Stage) -> str:
-    return f"/journeys/{stage.journey.slug}/{stage.slug}/"
+    # The stage page shows drafts to staff, under a "Draft preview" banner.
+    return reverse("journeys:stage", args=[stage.journey.slug, stage.slug])
 
 
 @admin.display(description=_("preview"))
