@@ -10,6 +10,7 @@ way before any handler formats them.
 import logging
 import re
 import traceback
+from urllib.parse import quote, quote_plus
 
 from django.http import HttpRequest
 from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
@@ -20,6 +21,8 @@ SENSITIVE_NAME = re.compile(
     r"(^|_)(text|texts|note|notes|body|content|data|cleaned_data|initial|search|q|query)($|_)",
     re.IGNORECASE,
 )
+# Request headers that carry an address with its query string (a search).
+ADDRESS_HEADERS = {"QUERY_STRING", "RAW_URI", "REQUEST_URI", "HTTP_REFERER", "HTTP_HX_CURRENT_URL"}
 # Shorter values are too common to hide without garbling the report.
 MIN_SECRET_LENGTH = 4
 
@@ -35,7 +38,11 @@ def submitted_values(request: HttpRequest | None) -> list[str]:
         sources = [request.GET]
     for params in sources:
         for _key, items in params.lists():
-            values.update(v for v in items if isinstance(v, str))
+            for value in items:
+                if isinstance(value, str):
+                    # As typed, and as it appears in a URL or a request's repr.
+                    values.update({value, quote_plus(value), quote(value)})
+    values.add(request.META.get("QUERY_STRING", ""))
     return sorted((v for v in values if len(v.strip()) >= MIN_SECRET_LENGTH), key=len, reverse=True)
 
 
@@ -58,6 +65,12 @@ class NoteSafeExceptionReporterFilter(SafeExceptionReporterFilter):
 
     def get_cleansed_multivaluedict(self, request, multivaluedict):
         return self._cleanse_multivaluedict(multivaluedict, "__ALL__")
+
+    def get_safe_request_meta(self, request):
+        meta = super().get_safe_request_meta(request)
+        for key in ADDRESS_HEADERS & meta.keys():
+            meta[key] = self.cleansed_substitute
+        return meta
 
     def get_traceback_frame_variables(self, request, tb_frame):
         return [

@@ -308,7 +308,8 @@ else:
         }
     }
 
-ADMINS = [("Operator", address) for address in envlist("NEARER_ADMIN_EMAILS")]
+# Error reports go here; they never hold note text (guide/logging.py).
+ADMINS = envlist("NEARER_ADMIN_EMAILS")
 
 # Note text never reaches a log or an error report: every handler scrubs
 # request bodies (guide/logging.py), and error reports hide every POST value

@@ -11,6 +11,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+from django.views.decorators.debug import sensitive_variables
 
 
 class UndecryptableText(Exception):
@@ -38,6 +39,7 @@ def fernet() -> MultiFernet:
     return _fernet_for(tuple(settings.NEARER_ENCRYPTION_KEYS))
 
 
+@sensitive_variables("text")
 def encrypt(text: str) -> str:
     return fernet().encrypt(text.encode()).decode()
 
@@ -73,6 +75,7 @@ class EncryptedTextField(models.TextField):
             return value
         return decrypt(value)
 
+    @sensitive_variables("value")
     def get_prep_value(self, value):
         value = super().get_prep_value(value)
         if value is None:
