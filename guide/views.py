@@ -1,5 +1,6 @@
 from django.contrib.auth import login
 from django.db import DatabaseError, connection, transaction
+from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -7,11 +8,53 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_safe
 
 from guide.forms import SignUpForm
-from journeys.models import Journey, Profile
+from journeys.models import (
+    CheckIn,
+    Journey,
+    Profile,
+    ProgressStatus,
+    Reflection,
+    Stage,
+    StageProgress,
+)
+
+
+def _suggested_stage(user, journey: Journey) -> Stage | None:
+    """As the journey overview suggests: a stage in progress, else the first
+    not started, else one marked "Not ready yet"; never a done one."""
+    status = StageProgress.objects.for_user(user).filter(stage=OuterRef("pk")).values("status")
+    stages = list(
+        Stage.objects.published()
+        .filter(journey=journey)
+        .annotate(status=Subquery(status[:1]))
+        .order_by("position")
+    )
+    for wanted in (ProgressStatus.IN_PROGRESS, None, ProgressStatus.NOT_READY):
+        for stage in stages:
+            if stage.status == wanted:
+                return stage
+    return None
+
+
+def _where_i_left_off(user, journey: Journey) -> dict:
+    latest = (
+        Reflection.objects.for_user(user)
+        .filter(prompt__stage__journey=journey, prompt__stage__published=True)
+        .select_related("prompt__stage__journey")
+        .first()
+    )
+    return {
+        "latest": latest,
+        "suggested": None if latest else _suggested_stage(user, journey),
+        "last_check_in": CheckIn.objects.for_user(user).filter(journey=journey).first(),
+    }
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    ctx = {"journey": Journey.objects.published().first()}
+    journey = Journey.objects.published().first()
+    ctx = {"journey": journey}
+    if request.user.is_authenticated and journey:
+        ctx |= _where_i_left_off(request.user, journey)
     return render(request, "home.html", ctx)
 
 

@@ -107,6 +107,7 @@ def test_it_says_kindly_when_i_have_written_nothing_yet(alice_client, journey):
     content = alice_client.get(LIST_URL).content.decode()
 
     assert "Nothing here yet" in content
+    assert f'href="{reverse("journeys:journey", args=[journey.slug])}"' in content
     assert 'role="search"' not in content
 
 

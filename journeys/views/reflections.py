@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.middleware import HtmxDetails
 
 from journeys.forms import ReflectionEditForm, ReflectionSearchForm
-from journeys.models import Reflection
+from journeys.models import Journey, Reflection
 from journeys.views.signed_in import signed_in
 
 PAGE_SIZE = 20
@@ -77,6 +77,8 @@ def reflections(request: HtmxHttpRequest) -> HttpResponse:
         "days": _by_day(page.object_list),
         "words": words,
         "stage": stage,
+        # Called by the template only for the empty state, to link to the journey.
+        "journey": Journey.objects.published().first,
     }
     if request.htmx and not request.htmx.history_restore_request:
         response = render(request, "journeys/reflections.html#results", ctx)

@@ -1,0 +1,157 @@
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect
+
+from journeys.models import Prompt, Reflection
+from tests.conftest import PASSWORD
+
+
+def sign_in(page: Page, username: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome back")
+
+
+def person_page(browser: Browser, live_server, javascript: bool) -> tuple[Page, list[str]]:
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=javascript)
+    page = context.new_page()
+    problems: list[str] = []
+
+    def note_problem(message: ConsoleMessage) -> None:
+        if message.type == "error" or "Content Security Policy" in message.text:
+            problems.append(message.text)
+
+    page.on("console", note_problem)
+    return page, problems
+
+
+def check_in(page: Page, readiness: str, note: str) -> None:
+    page.get_by_role("radio", name=readiness).check()
+    page.get_by_label("A short note (optional)").fill(note)
+    page.get_by_role("button", name="Save my check-in").click()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_a_person_checks_in_twice_and_sees_the_chart_and_the_table(
+    browser: Browser, live_server, alice, journey, javascript
+):
+    page, problems = person_page(browser, live_server, javascript)
+    sign_in(page, "alice")
+    page.get_by_role("link", name="Check in").click()
+    expect(page.get_by_text("You have not checked in yet")).to_be_visible()
+
+    check_in(page, "A little ready", "Tired after the appointment.")
+    expect(page.get_by_role("status").first).to_contain_text(re.compile("saved", re.IGNORECASE))
+    check_in(page, "Mostly ready", "A good walk together.")
+
+    chart = page.get_by_role("img", name="How ready you have felt, over time")
+    expect(chart).to_be_visible()
+    expect(chart.locator("circle")).to_have_count(2)
+    rows = page.get_by_role("table").locator("tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.first).to_contain_text("Mostly ready")
+    expect(rows.first).to_contain_text("A good walk together.")
+    expect(rows.nth(1)).to_contain_text("A little ready")
+    if javascript:
+        # The form was reset in place: no answer is left chosen.
+        expect(page.get_by_role("radio", name="Mostly ready")).not_to_be_checked()
+        expect(page.get_by_role("status").first).to_contain_text("Saved: Mostly ready")
+    assert problems == []
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_a_person_finds_a_reflection_by_searching_a_word_in_it(
+    browser: Browser, live_server, alice, bob, journey, javascript
+):
+    prompt = Prompt.objects.filter(stage__journey=journey).order_by("stage__position").first()
+    for user, text, days_ago in [
+        (alice, "We laughed about the hospital coffee.", 2),
+        (alice, "A quiet evening, holding hands on the sofa.", 1),
+        (bob, "The coffee was terrible, said Bob.", 0),
+    ]:
+        Reflection.objects.create(
+            user=user,
+            prompt=prompt,
+            prompt_text=prompt.text,
+            text=text,
+            created=timezone.now() - timedelta(days=days_ago),
+        )
+    page, problems = person_page(browser, live_server, javascript)
+    sign_in(page, "alice")
+    page.get_by_role("link", name="My reflections").first.click()
+    expect(page.get_by_text("You have written 2 reflections.")).to_be_visible()
+
+    page.get_by_label("Search my reflections").fill("COFFEE")
+    page.get_by_role("button", name="Search").click()
+
+    expect(page.get_by_text("1 reflection contains “COFFEE”.")).to_be_visible()
+    expect(page.get_by_text("We laughed about the hospital coffee.")).to_be_visible()
+    expect(page.get_by_text("holding hands")).to_have_count(0)
+    expect(page.get_by_text("said Bob")).to_have_count(0)
+    expect(page).to_have_url(f"{live_server.url}/reflections/?q=COFFEE&stage=")
+    assert problems == []
+
+
+def test_screenshots_of_check_ins_and_my_reflections_at_phone_and_laptop_widths(
+    browser: Browser, live_server, alice, journey, output_path
+):
+    """Not an assertion of looks: pictures to look at, written under the test output folder."""
+    prompts = list(Prompt.objects.filter(stage__journey=journey, audience="everyone"))
+    now = timezone.now()
+    for days_ago, (prompt, text) in enumerate(
+        zip(
+            prompts * 2,
+            [
+                "We talked for the first time in weeks about how it felt.",
+                "I was afraid to ask. Today I asked, and it was fine.",
+                "Listening without fixing anything is harder than it sounds.",
+                "We laughed at the old photos.\n\nIt felt like us again.",
+                "Slow is still moving.",
+                "Not today, and that is all right.",
+            ],
+            strict=False,
+        )
+    ):
+        Reflection.objects.create(
+            user=alice,
+            prompt=prompt,
+            prompt_text=prompt.text,
+            text=text,
+            created=now - timedelta(days=days_ago * 2, hours=days_ago),
+        )
+    from journeys.models import CheckIn
+
+    for days_ago, readiness in enumerate([4, 3, 3, 2, 1, 2, 3]):
+        CheckIn.objects.create(
+            user=alice,
+            journey=journey,
+            readiness=readiness,
+            created=now - timedelta(days=days_ago * 4),
+            note="Better after a good night's sleep." if days_ago == 0 else "",
+        )
+
+    folder = Path(output_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    for width, height in [(390, 844), (1280, 900)]:
+        context = browser.new_context(
+            base_url=live_server.url, viewport={"width": width, "height": height}
+        )
+        page = context.new_page()
+        sign_in(page, "alice")
+        for name, path in [
+            ("home", "/"),
+            ("check-ins", f"/journeys/{journey.slug}/check-ins/"),
+            ("reflections", "/reflections/"),
+            ("reflections-search", "/reflections/?q=laughed"),
+        ]:
+            page.goto(path)
+            page.screenshot(path=folder / f"{name}-{width}.png", full_page=True)
+        context.close()
+
+    assert len(list(folder.glob("*.png"))) == 8
