@@ -34,7 +34,8 @@ def test_an_editor_edits_previews_and_publishes_a_stage_that_a_person_then_reads
     expect(page.locator("strong", has_text="slowly")).to_be_visible()
     assert csp_violations == []
 
-    person = browser.new_context(base_url=live_server.url).new_page()
+    person_context = browser.new_context(base_url=live_server.url)
+    person = person_context.new_page()
     person.goto("/accounts/login/")
     person.get_by_label("Username").fill("alice")
     person.get_by_label("Password").fill(PASSWORD)
@@ -53,6 +54,7 @@ def test_an_editor_edits_previews_and_publishes_a_stage_that_a_person_then_reads
     expect(person.locator("strong", has_text="slowly")).to_be_visible()
     expect(person.get_by_text("Draft preview")).to_have_count(0)
     assert csp_violations == []
+    person_context.close()
 
 
 def test_the_admin_runs_under_the_sites_content_security_policy(
