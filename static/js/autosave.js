@@ -1,0 +1,82 @@
+/* Autosave on the stage page: the little htmx cannot do by itself under our CSP.
+ *
+ * - A save that gets no answer (offline, timed out), or an error htmx does
+ *   not swap (403, 500), would leave "Saving…" on the screen. Say in words
+ *   that it is not saved yet, and try again every few seconds until it is.
+ *   A retry first asks the server (save_retry) for a fresh CSRF token, which
+ *   then cues the save; if the person turns out to be signed out, the save
+ *   itself answers 401 with what to do.
+ * - An answer identical to the one shown is not swapped in again, so a screen
+ *   reader hears "Not saved yet" once, not at every retry.
+ * - Mark the page, so the "saves by itself" note shows only when it does.
+ */
+(function () {
+  "use strict";
+
+  var RETRY_AFTER_MS = 5000;
+  var RETRY_EVENT = "nearer-retry";
+
+  document.documentElement.classList.add("autosave-on");
+
+  function formOf(elt) {
+    return elt && elt.closest ? elt.closest("form[data-autosave]") : null;
+  }
+
+  function statusOf(form) {
+    return form.querySelector("[role='status']");
+  }
+
+  function retrySoon(form) {
+    if (form.nearerRetry) {
+      return;
+    }
+    form.nearerRetry = window.setTimeout(function () {
+      form.nearerRetry = null;
+      if (form.isConnected) {
+        // From the status, not the form: a GET from the form would put its text in the URL.
+        htmx.ajax("GET", form.getAttribute("data-retry-url"), {
+          source: statusOf(form),
+          swap: "none",
+        });
+      }
+    }, RETRY_AFTER_MS);
+  }
+
+  function notSaved(event) {
+    var form = formOf(event.detail.elt);
+    if (!form) {
+      return;
+    }
+    var status = statusOf(form);
+    var message = form.getAttribute("data-not-saved");
+    if (status.textContent.trim() !== message) {
+      status.textContent = message;
+      status.nearerShown = null;
+    }
+    retrySoon(form);
+  }
+
+  document.addEventListener("htmx:sendError", notSaved);
+  document.addEventListener("htmx:timeout", notSaved);
+  document.addEventListener("htmx:responseError", notSaved);
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = formOf(event.detail.elt);
+    var xhr = event.detail.xhr;
+    // Our retry found nobody signed in (204): save anyway, to hear the 401 and show it.
+    if (form && event.detail.elt === statusOf(form) && xhr && xhr.status === 204) {
+      htmx.trigger(form, RETRY_EVENT);
+    }
+  });
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    if (!target || target.getAttribute("role") !== "status" || !formOf(target)) {
+      return;
+    }
+    if (target.nearerShown === event.detail.serverResponse) {
+      event.detail.shouldSwap = false;
+    }
+    target.nearerShown = event.detail.serverResponse;
+  });
+})();

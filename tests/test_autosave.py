@@ -1,0 +1,506 @@
+"""Saving a reflection from the stage page: with htmx as the person writes, and without JS."""
+
+import json
+import sqlite3
+from contextlib import contextmanager
+from unittest import mock
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.contrib.messages import get_messages
+from django.db import IntegrityError, OperationalError, connection
+from django.db.backends.utils import CursorWrapper
+from django.test import Client
+from django.urls import reverse
+from django.views.debug import SafeExceptionReporterFilter
+from django_htmx.middleware import HtmxDetails
+
+from journeys.models import (
+    REFLECTION_MAX_LENGTH,
+    ProgressStatus,
+    Prompt,
+    Reflection,
+    Stage,
+    StageProgress,
+)
+from journeys.views.stages import save_reflection
+from tests.conftest import make_user
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+only_on_sqlite = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="holds SQLite's own write lock and page limit"
+)
+
+
+@pytest.fixture
+def prompt(journey) -> Prompt:
+    return Prompt.objects.get(stage__journey=journey, stage__slug="listening", position=1)
+
+
+def save_url(prompt: Prompt) -> str:
+    stage = prompt.stage
+    return reverse("journeys:save_reflection", args=[stage.journey.slug, stage.slug, prompt.pk])
+
+
+def stage_url(prompt: Prompt) -> str:
+    return reverse("journeys:stage", args=[prompt.stage.journey.slug, prompt.stage.slug])
+
+
+def stored_text(reflection: Reflection) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT text FROM journeys_reflection WHERE id = %s", [reflection.pk])
+        return cursor.fetchone()[0]
+
+
+def write(user, prompt: Prompt, text: str) -> Reflection:
+    return Reflection.objects.create(user=user, prompt=prompt, prompt_text=prompt.text, text=text)
+
+
+# The first save, and the ones after it
+
+
+def test_the_first_save_creates_a_reflection_and_answers_with_only_the_status(
+    alice_client, alice, prompt
+):
+    response = alice_client.post(save_url(prompt), {"text": "We sat in the garden."}, **HTMX)
+
+    reflection = Reflection.objects.get(user=alice)
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in content
+    assert "Saved at" in content
+    assert reflection.text == "We sat in the garden."
+    assert reflection.prompt_text == prompt.text
+    assert reflection.version == 1
+
+
+def test_the_first_save_gives_the_box_the_new_reflections_id_and_version(alice_client, prompt):
+    response = alice_client.post(save_url(prompt), {"text": "First words"}, **HTMX)
+
+    reflection = Reflection.objects.get()
+    content = response.content.decode()
+    assert f'id="ids-{prompt.pk}" hx-swap-oob="true"' in content
+    assert f'name="reflection" value="{reflection.pk}"' in content
+    assert 'name="version" value="1"' in content
+    assert "Start a new reflection" in content
+
+
+def test_later_saves_update_the_same_reflection(alice_client, alice, prompt):
+    alice_client.post(save_url(prompt), {"text": "First"}, **HTMX)
+    reflection = Reflection.objects.get()
+
+    response = alice_client.post(
+        save_url(prompt),
+        {"text": "First, then more", "reflection": reflection.pk, "version": 1},
+        **HTMX,
+    )
+
+    reflection.refresh_from_db()
+    assert response.status_code == 200
+    assert Reflection.objects.count() == 1
+    assert reflection.text == "First, then more"
+    assert reflection.version == 2
+    assert 'name="version" value="2"' in response.content.decode()
+
+
+def test_text_is_encrypted_at_rest_when_created_and_when_updated(alice_client, prompt):
+    alice_client.post(save_url(prompt), {"text": "A private sentence"}, **HTMX)
+    reflection = Reflection.objects.get()
+    assert "private sentence" not in stored_text(reflection)
+
+    alice_client.post(
+        save_url(prompt),
+        {"text": "A private sentence, updated", "reflection": reflection.pk, "version": 1},
+        **HTMX,
+    )
+
+    assert "private sentence" not in stored_text(reflection)
+    assert Reflection.objects.get().text == "A private sentence, updated"
+
+
+def test_the_first_reflection_in_a_stage_marks_it_in_progress(alice_client, alice, prompt):
+    alice_client.post(save_url(prompt), {"text": "Started"}, **HTMX)
+
+    progress = StageProgress.objects.get(user=alice, stage=prompt.stage)
+    assert progress.status == ProgressStatus.IN_PROGRESS
+
+
+def test_writing_again_in_a_stage_marked_done_leaves_it_done(alice_client, alice, prompt):
+    StageProgress.objects.create(user=alice, stage=prompt.stage, status=ProgressStatus.DONE)
+
+    alice_client.post(save_url(prompt), {"text": "One more thought"}, **HTMX)
+
+    assert StageProgress.objects.get(user=alice).status == ProgressStatus.DONE
+
+
+def test_an_update_takes_at_most_four_queries(
+    alice_client, alice, prompt, django_assert_max_num_queries
+):
+    reflection = write(alice, prompt, "Before")
+    url = save_url(prompt)
+    alice_client.get(stage_url(prompt))  # the session's expiry is moved on at most once a while
+
+    with django_assert_max_num_queries(4):
+        response = alice_client.post(
+            url, {"text": "After", "reflection": reflection.pk, "version": 1}, **HTMX
+        )
+
+    assert response.status_code == 200
+
+
+def test_the_saved_time_is_in_the_persons_own_time_zone(alice_client, alice, prompt):
+    session = alice_client.session
+    session["time_zone"] = "Asia/Kathmandu"  # UTC+5:45: no other zone shares its minutes
+    session.save()
+
+    response = alice_client.post(save_url(prompt), {"text": "Evening"}, **HTMX)
+
+    updated = Reflection.objects.get().updated
+    local = updated.astimezone(ZoneInfo("Asia/Kathmandu")).strftime("%H:%M")
+    assert f"Saved at {local}" in response.content.decode()
+
+
+# Without JavaScript
+
+
+def test_without_javascript_a_save_goes_back_to_the_prompt_saying_saved(alice_client, prompt):
+    response = alice_client.post(save_url(prompt), {"text": "Typed with JS off"})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{stage_url(prompt)}#prompt-{prompt.pk}"
+    assert [str(m) for m in get_messages(response.wsgi_request)] == ["Saved."]
+    page = alice_client.get(response["Location"]).content.decode()
+    assert "Typed with JS off" in page
+
+
+def test_without_javascript_each_save_starts_a_new_reflection(alice_client, prompt):
+    alice_client.post(save_url(prompt), {"text": "One"})
+    alice_client.post(save_url(prompt), {"text": "Two"})
+
+    assert sorted(Reflection.objects.values_list("prompt_id", flat=True)) == [prompt.pk] * 2
+
+
+# Two tabs
+
+
+def test_a_stale_save_answers_409_and_keeps_both_texts(alice_client, alice, prompt):
+    reflection = write(alice, prompt, "Written in the first tab")
+    # The first tab saves again: version 2.
+    alice_client.post(
+        save_url(prompt),
+        {"text": "Written in the first tab, and more", "reflection": reflection.pk, "version": 1},
+        **HTMX,
+    )
+
+    # The second tab still has version 1.
+    response = alice_client.post(
+        save_url(prompt),
+        {"text": "Written in the second tab", "reflection": reflection.pk, "version": 1},
+        **HTMX,
+    )
+
+    content = response.content.decode()
+    texts = set(Reflection.objects.values_list("pk", flat=True))
+    new = Reflection.objects.exclude(pk=reflection.pk).get()
+    assert response.status_code == 409
+    assert len(texts) == 2
+    assert Reflection.objects.get(pk=reflection.pk).text == "Written in the first tab, and more"
+    assert new.text == "Written in the second tab"
+    assert "changed in another tab" in content
+    assert "as a new reflection" in content
+    assert "Written in the first tab, and more" in content  # the other version, shown
+    assert f'id="other-{prompt.pk}" hx-swap-oob="true"' in content
+    assert f'name="reflection" value="{new.pk}"' in content
+
+
+def test_without_javascript_a_stale_save_also_keeps_both_and_says_so(alice_client, alice, prompt):
+    reflection = write(alice, prompt, "Newer")
+    Reflection.objects.filter(pk=reflection.pk).update(version=3)
+
+    response = alice_client.post(
+        save_url(prompt), {"text": "Older tab", "reflection": reflection.pk, "version": 2}
+    )
+
+    assert response.status_code == 302
+    [message] = get_messages(response.wsgi_request)
+    assert "saved as a new reflection" in str(message)
+    assert sorted(Reflection.objects.values_list("text", flat=True)) == ["Newer", "Older tab"]
+
+
+# Bad input
+
+
+def test_an_empty_box_is_not_saved_and_says_so_quietly(alice_client, prompt):
+    response = alice_client.post(save_url(prompt), {"text": "   \n "}, **HTMX)
+
+    assert response.status_code == 200
+    assert "Nothing to save yet." in response.content.decode()
+    assert not Reflection.objects.exists()
+
+
+def test_without_javascript_an_empty_box_goes_back_saying_nothing_to_save(alice_client, prompt):
+    response = alice_client.post(save_url(prompt), {"text": ""})
+
+    assert response.status_code == 302
+    assert [str(m) for m in get_messages(response.wsgi_request)] == ["Nothing to save yet."]
+    assert not Reflection.objects.exists()
+
+
+def test_an_over_long_reflection_is_refused_with_the_limit_in_words(alice_client, prompt):
+    text = "a" * (REFLECTION_MAX_LENGTH + 1)
+
+    response = alice_client.post(save_url(prompt), {"text": text}, **HTMX)
+
+    content = response.content.decode()
+    assert response.status_code == 422
+    assert "20,001 characters" in content
+    assert "the limit is 20,000" in content
+    assert "<html" not in content
+    assert not Reflection.objects.exists()
+
+
+def test_a_reflection_of_exactly_the_limit_is_saved(alice_client, prompt):
+    response = alice_client.post(save_url(prompt), {"text": "b" * REFLECTION_MAX_LENGTH}, **HTMX)
+
+    assert response.status_code == 200
+    assert len(Reflection.objects.get().text) == REFLECTION_MAX_LENGTH
+
+
+def test_without_javascript_an_over_long_reflection_comes_back_in_the_box(alice_client, prompt):
+    text = "Kept safe. " * 2000
+
+    response = alice_client.post(save_url(prompt), {"text": text})
+
+    content = response.content.decode()
+    assert response.status_code == 422
+    assert "There is a problem" in content
+    assert f'href="#p{prompt.pk}-text"' in content
+    assert text.strip() in content
+    assert not Reflection.objects.exists()
+
+
+def test_another_persons_reflection_id_answers_404_and_leaves_it_alone(alice_client, bob, prompt):
+    bobs = write(bob, prompt, "Bob's words")
+
+    response = alice_client.post(
+        save_url(prompt), {"text": "Alice's words", "reflection": bobs.pk, "version": 1}, **HTMX
+    )
+
+    assert response.status_code == 404
+    assert Reflection.objects.get(pk=bobs.pk).text == "Bob's words"
+    assert not Reflection.objects.filter(user__username="alice").exists()
+
+
+def test_a_prompt_from_another_stage_answers_404(alice_client, journey, prompt):
+    elsewhere = Prompt.objects.get(stage__slug="pace", position=1)
+    url = reverse("journeys:save_reflection", args=[journey.slug, prompt.stage.slug, elsewhere.pk])
+
+    assert alice_client.post(url, {"text": "x"}, **HTMX).status_code == 404
+    assert not Reflection.objects.exists()
+
+
+def test_a_prompt_of_an_unpublished_stage_answers_404(alice_client, prompt):
+    Stage.objects.filter(pk=prompt.stage_id).update(published=False)
+
+    assert alice_client.post(save_url(prompt), {"text": "x"}, **HTMX).status_code == 404
+    assert not Reflection.objects.exists()
+
+
+def test_saving_only_accepts_post(alice_client, prompt):
+    assert alice_client.get(save_url(prompt)).status_code == 405
+
+
+def test_the_text_is_hidden_from_error_reports(rf, alice, prompt):
+    request = rf.post(save_url(prompt), {"text": "Very private"}, **HTMX)
+    request.user, request.htmx = alice, HtmxDetails(request)
+
+    save_reflection(request, prompt.stage.journey.slug, prompt.stage.slug, prompt.pk)
+
+    cleansed = SafeExceptionReporterFilter().get_post_parameters(request)
+    assert cleansed["text"] != "Very private"
+
+
+# Signed out
+
+
+def test_a_signed_out_htmx_save_answers_401_with_a_sign_in_link_in_a_new_tab(client, prompt):
+    response = client.post(save_url(prompt), {"text": "Still mine"}, **HTMX)
+
+    content = response.content.decode()
+    assert response.status_code == 401
+    assert "<html" not in content
+    assert "You have been signed out. Your text is still here." in content
+    assert 'target="_blank"' in content
+    assert reverse("login") in content
+    assert reverse("journeys:save_retry", args=["together", "listening"]) in content
+    assert "Still mine" not in content
+    assert not Reflection.objects.exists()
+
+
+def test_without_javascript_a_signed_out_save_gives_the_text_back_and_stores_nothing(
+    client, prompt
+):
+    response = client.post(save_url(prompt), {"text": "Words I wrote"})
+
+    content = response.content.decode()
+    assert response.status_code == 401
+    assert "Words I wrote" in content
+    assert "no-store" in response["Cache-Control"]
+    assert f"next=/journeys/together/listening/%23prompt-{prompt.pk}" in content
+    assert not Reflection.objects.exists()
+
+
+def test_the_retry_asks_nothing_of_a_signed_out_person(client, prompt):
+    response = client.get(reverse("journeys:save_retry", args=["together", "listening"]))
+
+    assert response.status_code == 204
+    assert response.content == b""
+
+
+def test_once_signed_in_again_the_retry_hands_over_a_fresh_token_and_cues_the_save(
+    alice_client, prompt
+):
+    response = alice_client.get(
+        reverse("journeys:save_retry", args=["together", "listening"]), **HTMX
+    )
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert json.loads(response["HX-Trigger"]) == {"nearer-retry": {}}
+    assert 'name="csrfmiddlewaretoken"' in content
+    assert "hx-swap-oob" in content
+
+
+def test_signing_in_from_the_link_leads_to_a_page_that_says_to_go_back(alice_client, prompt):
+    response = alice_client.get(reverse("journeys:signed_in_again", args=["together", "listening"]))
+
+    assert response.status_code == 200
+    assert "You are signed in again" in response.content.decode()
+
+
+def test_the_sign_in_link_brings_a_person_to_that_page(client, alice, prompt):
+    response = client.post(save_url(prompt), {"text": "x"}, **HTMX)
+    login_url = response.content.decode().split('href="')[1].split('"')[0].replace("&amp;", "&")
+
+    client.get(login_url)
+    signed_in = client.post(
+        login_url, {"username": "alice", "password": "a quiet walk by the sea"}, follow=True
+    )
+
+    assert signed_in.redirect_chain[-1][0] == reverse(
+        "journeys:signed_in_again", args=["together", "listening"]
+    )
+
+
+# A database that is busy, locked or full
+
+
+@contextmanager
+def write_lock():
+    """Another connection holds SQLite's write lock, as a long write elsewhere would.
+
+    The test database lives in memory, shared between connections of this
+    process: a writer there fails at once ("database table is locked") where
+    a database file would first wait for the busy timeout.
+    """
+    other = sqlite3.connect(connection.settings_dict["NAME"], uri=True, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+
+@pytest.fixture
+def carol_client(journey) -> Client:
+    client = Client()
+    client.force_login(make_user("carol"))
+    client.get(reverse("journeys:journey", args=[journey.slug]))  # settles the session first
+    return client
+
+
+@pytest.fixture
+def full_database(db):
+    """No room for one more page in the database file, as on a full disk."""
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA page_count")
+        [pages] = cursor.fetchone()
+        cursor.execute(f"PRAGMA max_page_count = {pages}")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA max_page_count = 4294967294")
+
+
+@only_on_sqlite
+@pytest.mark.django_db(transaction=True)
+def test_a_locked_database_answers_503_and_keeps_the_text(carol_client, prompt):
+    url = save_url(prompt)
+
+    with write_lock():
+        response = carol_client.post(url, {"text": "Not lost"}, **HTMX)
+
+    content = response.content.decode()
+    assert response.status_code == 503
+    assert "Not saved yet: we'll keep trying. Your text is still here." in content
+    assert "every 4s" in content  # it asks again by itself
+    assert not Reflection.objects.exists()
+
+
+@only_on_sqlite
+@pytest.mark.django_db(transaction=True)
+def test_without_javascript_a_locked_database_shows_the_page_with_the_text_in_the_box(
+    carol_client, prompt
+):
+    url = save_url(prompt)
+
+    with write_lock():
+        response = carol_client.post(url, {"text": "Still in the box"})
+
+    content = response.content.decode()
+    assert response.status_code == 503
+    assert "Not saved yet" in content
+    assert "Still in the box" in content
+    assert "<html" in content
+
+
+@only_on_sqlite
+def test_a_full_database_answers_503_and_keeps_the_text(alice_client, prompt, full_database):
+    text = "A long reflection that needs new pages. " * 400
+
+    response = alice_client.post(save_url(prompt), {"text": text}, **HTMX)
+
+    assert response.status_code == 503
+    assert "Your text is still here" in response.content.decode()
+
+
+@only_on_sqlite
+def test_without_javascript_a_full_database_shows_the_text_again(
+    alice_client, prompt, full_database
+):
+    text = "Words that must not be lost. " * 500
+
+    response = alice_client.post(save_url(prompt), {"text": text})
+
+    assert response.status_code == 503
+    assert text.strip() in response.content.decode()
+
+
+@pytest.mark.parametrize("error", [OperationalError, IntegrityError])
+def test_any_database_refusing_the_write_answers_503_not_500(alice_client, alice, prompt, error):
+    # The same failure on every database (PostgreSQL included), raised where
+    # Django hands the INSERT to the driver.
+    real_execute = CursorWrapper.execute
+
+    def refuse_writes(cursor, sql, *args, **kwargs):
+        if sql.lstrip().upper().startswith(("INSERT", "UPDATE")):
+            raise error("refused")
+        return real_execute(cursor, sql, *args, **kwargs)
+
+    url = save_url(prompt)
+    with mock.patch.object(CursorWrapper, "execute", refuse_writes):
+        response = alice_client.post(url, {"text": "Safe"}, **HTMX)
+
+    assert response.status_code == 503
+    assert "Your text is still here" in response.content.decode()
+    assert not Reflection.objects.exists()
