@@ -307,12 +307,6 @@ def prompt_values(prompt: Prompt) -> list[str]:
     return [prompt.text, prompt.help_text, prompt.audience]
 
 
-def stored_journey_fingerprint(journey: Journey) -> str:
-    """The fingerprint of the journey as it is in the database now."""
-    order = list(journey.stages.order_by("position").values_list("slug", flat=True))
-    return fingerprint(journey_values(journey, order))
-
-
 def stored_stage_fingerprint(stage: Stage) -> str:
     """The fingerprint of the stage and its prompts as they are in the database now."""
     prompts = [prompt_values(prompt) for prompt in stage.prompts.order_by("position")]
@@ -452,8 +446,10 @@ def _load_journey(content: JourneyContent, overwrite: bool, report: LoadReport) 
                 "(unpublish it in the admin to hide it)"
             )
         _move_to_positions(Stage, [(s, n) for n, s in enumerate(ordered + extras, start=1)])
-        journey.loaded_fingerprint = stored_journey_fingerprint(journey)
-        journey.save(update_fields=["loaded_fingerprint"])
+        loaded = fingerprint(journey_values(journey, [s.slug for s in ordered + extras]))
+        if journey.loaded_fingerprint != loaded:
+            journey.loaded_fingerprint = loaded
+            journey.save(update_fields=["loaded_fingerprint"])
         if action == CREATED:
             line = f"created journey {journey.slug}"
         elif action == CHANGED:
