@@ -132,6 +132,7 @@ def stage(request: HtmxHttpRequest, journey_slug: str, stage_slug: str) -> HttpR
         if prompt is None:
             raise Http404
         prompt.form = ReflectionForm(auto_id=_form_id(prompt))
+        prompt.form.fields["text"].widget.attrs["autofocus"] = True
         return render(request, f"{STAGE_PAGE}#prompt", {"stage": stage, "prompt": prompt})
     return _stage_page(request, stage, prompts)
 
@@ -348,16 +349,19 @@ def stage_progress(request: HtmxHttpRequest, journey_slug: str, stage_slug: str)
 
 def _mark(request: HttpRequest, stage: Stage, choice: str) -> tuple[StageProgress | None, str]:
     mine = StageProgress.objects.for_user(request.user)
-    if choice != "undo":
-        progress, _created = mine.update_or_create(stage=stage, defaults={"status": choice})
-        if choice == ProgressStatus.DONE:
-            return progress, _("Marked as done.")
-        return progress, _("Marked as not ready yet. Come back whenever you like.")
-    # Undo: back to in progress if they have written here, else not started.
-    if Reflection.objects.for_user(request.user).filter(prompt__stage=stage).exists():
-        progress, _created = mine.update_or_create(
-            stage=stage, defaults={"status": ProgressStatus.IN_PROGRESS}
-        )
-        return progress, _("Undone. This stage is in progress again.")
-    mine.filter(stage=stage).delete()
-    return None, _("Undone. This stage is not started.")
+    if choice == "undo":
+        # Back to in progress if they have written here, else not started.
+        written = Reflection.objects.for_user(request.user).filter(prompt__stage=stage)
+        if not written.exists():
+            mine.filter(stage=stage).delete()
+            return None, _("Undone. This stage is not started.")
+        choice = ProgressStatus.IN_PROGRESS
+    progress, _created = mine.update_or_create(
+        user=request.user, stage=stage, defaults={"status": choice}
+    )
+    messages_for = {
+        ProgressStatus.DONE: _("Marked as done."),
+        ProgressStatus.NOT_READY: _("Marked as not ready yet. Come back whenever you like."),
+        ProgressStatus.IN_PROGRESS: _("Undone. This stage is in progress again."),
+    }
+    return progress, messages_for[choice]

@@ -1,0 +1,246 @@
+"""The stage page: introduction, the prompts meant for me, my earlier reflections, drafts."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.contrib.auth.models import User
+from django.urls import reverse
+from django.utils import timezone
+
+from journeys.models import Journey, Profile, Prompt, Reflection, Role, Stage, StageProgress
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def stage_url(slug: str = "listening") -> str:
+    return reverse("journeys:stage", args=["together", slug])
+
+
+def write(user, prompt: Prompt, text: str, created: datetime | None = None) -> Reflection:
+    return Reflection.objects.create(
+        user=user,
+        prompt=prompt,
+        prompt_text=prompt.text,
+        text=text,
+        created=created or timezone.now(),
+    )
+
+
+@pytest.fixture
+def everyones_prompt(journey) -> Prompt:
+    return Prompt.objects.get(stage__slug="listening", position=1)
+
+
+def test_it_asks_a_signed_out_visitor_to_sign_in(client, journey):
+    response = client.get(stage_url())
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_it_shows_the_introduction_and_the_stage_number(alice_client, journey):
+    content = alice_client.get(stage_url()).content.decode()
+
+    assert "<h1>Listening</h1>" in content
+    assert "Some gentle words about <strong>listening</strong>." in content
+    assert "Stage 2 of 3" in content
+
+
+def test_it_shows_the_prompts_for_everyone_and_for_my_role(alice_client, journey):
+    content = alice_client.get(stage_url()).content.decode()
+
+    assert "What does listening mean to you?" in content
+    assert "As the one recovering, what about listening?" in content
+    assert "As the partner, what about listening?" not in content
+
+
+def test_someone_who_rather_not_say_sees_only_the_prompts_for_everyone(client, journey):
+    person = User.objects.create_user("dana")
+    Profile.objects.create(user=person, role=Role.NOT_SAID)
+    client.force_login(person)
+
+    content = client.get(stage_url()).content.decode()
+
+    assert "What does listening mean to you?" in content
+    assert "what about listening?" not in content
+
+
+def test_each_prompt_has_a_box_that_saves_to_it(alice_client, journey, everyones_prompt):
+    content = alice_client.get(stage_url()).content.decode()
+    save = reverse("journeys:save_reflection", args=["together", "listening", everyones_prompt.pk])
+
+    assert f'action="{save}"' in content
+    assert f'hx-post="{save}"' in content
+    assert 'hx-trigger="submit, input changed delay:1s' in content
+    assert f'<label class="label" for="p{everyones_prompt.pk}-text">' in content
+    assert 'role="status"' in content
+
+
+def test_my_earlier_reflections_are_under_their_prompt_newest_first(
+    alice_client, alice, everyones_prompt
+):
+    write(alice, everyones_prompt, "The older one", timezone.now() - timedelta(days=2))
+    write(alice, everyones_prompt, "The newer one")
+
+    content = alice_client.get(stage_url()).content.decode()
+
+    assert "What you wrote before" in content
+    assert content.index("The newer one") < content.index("The older one")
+
+
+def test_each_earlier_reflection_has_its_date_in_words_in_my_time_zone(
+    alice_client, alice, everyones_prompt
+):
+    session = alice_client.session
+    session["time_zone"] = "Asia/Tokyo"  # UTC+9 all year
+    session.save()
+    year = timezone.now().year
+    written = datetime(year, 3, 3, 5, 2, tzinfo=UTC)  # 14:02 in Tokyo
+    write(alice, everyones_prompt, "Morning words", written)
+
+    content = alice_client.get(stage_url()).content.decode()
+
+    weekday = written.strftime("%A")
+    assert f"{weekday} 3 March at 14:02" in content
+
+
+def test_it_never_shows_someone_elses_reflections(alice_client, bob, everyones_prompt):
+    write(bob, everyones_prompt, "Bob's private words")
+
+    content = alice_client.get(stage_url()).content.decode()
+
+    assert "Bob's private words" not in content
+    assert "What you wrote before" not in content
+
+
+def test_older_reflections_fold_away_after_the_three_newest(alice_client, alice, everyones_prompt):
+    for n in range(5):
+        write(alice, everyones_prompt, f"Entry {n}", timezone.now() - timedelta(days=n))
+
+    content = alice_client.get(stage_url()).content.decode()
+
+    assert "Show 2 more" in content
+    assert content.index("Entry 2") < content.index("<details") < content.index("Entry 3")
+
+
+def test_it_links_the_previous_and_next_stages(alice_client, journey):
+    content = alice_client.get(stage_url()).content.decode()
+
+    assert f'href="{stage_url("accepting")}" rel="prev"' in content
+    assert f'href="{stage_url("pace")}" rel="next"' in content
+
+
+def test_the_first_stage_has_no_previous_link(alice_client, journey):
+    content = alice_client.get(stage_url("accepting")).content.decode()
+
+    assert 'rel="prev"' not in content
+    assert 'rel="next"' in content
+
+
+def test_it_offers_to_mark_the_stage_done_or_not_ready_yet(alice_client, journey):
+    content = alice_client.get(stage_url()).content.decode()
+
+    assert "Mark as done" in content
+    assert "Not ready yet" in content
+    assert "Not started" in content
+
+
+def test_start_a_new_reflection_answers_with_just_that_prompt_and_an_empty_box(
+    alice_client, alice, everyones_prompt
+):
+    write(alice, everyones_prompt, "Just saved")
+
+    response = alice_client.get(f"{stage_url()}?prompt={everyones_prompt.pk}", **HTMX)
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in content
+    assert content.count('<section class="prompt"') == 1
+    assert "Just saved" in content  # now among the earlier ones
+    assert 'name="reflection" id=' in content
+    assert "autofocus" in content
+
+
+def test_start_a_new_reflection_for_a_prompt_not_on_this_page_answers_404(alice_client, journey):
+    partners_prompt = Prompt.objects.get(stage__slug="listening", position=3)
+
+    response = alice_client.get(f"{stage_url()}?prompt={partners_prompt.pk}", **HTMX)
+
+    assert response.status_code == 404
+
+
+def test_an_unknown_stage_answers_404(alice_client, journey):
+    assert alice_client.get(stage_url("nowhere")).status_code == 404
+
+
+def test_an_unpublished_stage_answers_404_to_people(alice_client, journey):
+    Stage.objects.filter(slug="listening").update(published=False)
+
+    assert alice_client.get(stage_url()).status_code == 404
+
+
+def test_a_stage_of_an_unpublished_journey_answers_404_to_people(alice_client, journey):
+    Journey.objects.filter(pk=journey.pk).update(published=False)
+
+    assert alice_client.get(stage_url()).status_code == 404
+
+
+@pytest.fixture
+def editor_client(client, db):
+    editor = User.objects.create_user("editor", is_staff=True)
+    Profile.objects.create(user=editor)
+    client.force_login(editor)
+    return client
+
+
+def test_staff_preview_a_draft_stage_as_people_will_see_it_with_a_banner(editor_client, journey):
+    Stage.objects.filter(slug="listening").update(published=False)
+
+    response = editor_client.get(stage_url())
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Draft preview:" in content
+    assert "people cannot see this yet." in content
+    assert "What does listening mean to you?" in content
+
+
+def test_staff_see_no_banner_on_a_published_stage(editor_client, journey):
+    content = editor_client.get(stage_url()).content.decode()
+
+    assert "Draft preview" not in content
+
+
+def test_the_page_has_one_heading_and_no_inline_script_or_style(alice_client, journey):
+    content = alice_client.get(stage_url()).content.decode()
+
+    assert content.count("<h1") == 1
+    assert "style=" not in content
+    assert "hx-on" not in content
+    assert "js:" not in content
+    assert '<script src="/static/js/autosave.js" defer></script>' in content
+
+
+@pytest.mark.parametrize("count", [1, 500])
+def test_the_page_takes_the_same_few_queries_however_much_i_wrote(
+    alice_client, alice, journey, everyones_prompt, count, django_assert_max_num_queries
+):
+    recovering = Prompt.objects.get(stage__slug="listening", position=2)
+    Reflection.objects.bulk_create(
+        Reflection(
+            user=alice,
+            prompt=everyones_prompt if n % 2 else recovering,
+            prompt_text="q",
+            text=f"Note {n}",
+        )
+        for n in range(count)
+    )
+    StageProgress.objects.create(user=alice, stage=everyones_prompt.stage, status="in_progress")
+    url = stage_url()
+    alice_client.get(url)
+
+    with django_assert_max_num_queries(8):
+        response = alice_client.get(url)
+
+    assert response.status_code == 200
+    assert "Note 0" in response.content.decode()
