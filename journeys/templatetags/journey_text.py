@@ -11,4 +11,4 @@ register = template.Library()
 @register.filter(name="markdown")
 def markdown(value: str | None) -> SafeString:
     # render_markdown sanitises its output with an allowlist (see journeys.markdown).
-    return mark_safe(render_markdown(value or ""))  # noqa: S308
+    return mark_safe(render_markdown(value or ""))  # noqa: S308  # nosec B308 B703

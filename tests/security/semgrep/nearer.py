@@ -1,0 +1,39 @@
+"""Examples for the rules in nearer.yml: `semgrep --test tests/security/semgrep`."""
+
+import logging
+
+from journeys.models import CheckIn, Profile, Reflection
+
+logger = logging.getLogger(__name__)
+
+
+def queries(request, pk):
+    # ok: user-data-query-not-filtered-by-user
+    Reflection.objects.for_user(request.user).filter(pk=pk)
+    # ok: user-data-query-not-filtered-by-user
+    Profile.objects.get_or_create(user=request.user)
+    # ok: user-data-query-not-filtered-by-user
+    CheckIn.objects.create(user=request.user, readiness=3, note="")
+    # ruleid: user-data-query-not-filtered-by-user
+    Reflection.objects.filter(pk=pk)
+    # ruleid: user-data-query-not-filtered-by-user
+    Reflection.objects.get(pk=pk)
+    # ruleid: user-data-query-not-filtered-by-user
+    CheckIn.objects.all()
+    # ruleid: user-data-manager-bypassed
+    Reflection._base_manager.filter(pk=pk)
+
+
+def logs(request, reflection, form):
+    # ok: note-text-in-log
+    logger.info("Saved reflection %s", reflection.pk)
+    # ruleid: note-text-in-log
+    logger.info("Saved %s", reflection.text)
+    note = request.POST["note"]
+    # ruleid: note-text-in-log
+    logger.warning("Check-in note: %s", note)
+    words = form.cleaned_data["text"]
+    # ruleid: note-text-in-log
+    logging.error(f"could not save {words}")
+    # ruleid: note-text-in-log
+    print(reflection.text)
