@@ -249,3 +249,24 @@ def test_the_privacy_page_says_what_we_promise_and_what_we_do_not(client):
 
 def test_a_new_account_has_no_email_unless_given(alice):
     assert User.objects.get(pk=alice.pk).email == ""
+
+
+def test_resetting_a_forgotten_password_ends_every_session(alice):
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    elsewhere = Client()
+    elsewhere.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+    uid = urlsafe_base64_encode(force_bytes(alice.pk))
+    alice.refresh_from_db()  # signing in changed last_login, which the token covers
+    token = default_token_generator.make_token(alice)
+    client = Client()
+    form_url = client.get(reverse("password_reset_confirm", args=[uid, token]))["Location"]
+    new = "a longer walk by the river"
+
+    response = client.post(form_url, {"new_password1": new, "new_password2": new})
+
+    assert response.status_code == 302
+    assert not UserSession.objects.filter(user=alice).exists()
+    assert elsewhere.get(reverse("account")).status_code == 302
