@@ -26,19 +26,26 @@ from journeys.export import export_data, export_markdown
 from journeys.models import profile_for
 
 CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
+# Keeps the cookie that carries the "you are signed out / deleted" message to
+# the next page; the session it replaces is already gone from the database.
+CLEAR_SITE_DATA_KEEP_MESSAGE = '"cache", "storage"'
 
 
-def clear_site_data(view: Callable) -> Callable:
-    """Asks the browser to forget this site's cache, cookies and storage."""
+def clear_site_data(view: Callable, value: str = CLEAR_SITE_DATA) -> Callable:
+    """Asks the browser to forget this site's data once a POST has signed the person out."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         response = view(request, *args, **kwargs)
         if request.method == "POST" and not request.user.is_authenticated:
-            response["Clear-Site-Data"] = CLEAR_SITE_DATA
+            response["Clear-Site-Data"] = value
         return response
 
     return wrapper
+
+
+def clear_site_data_but_message(view: Callable) -> Callable:
+    return clear_site_data(view, CLEAR_SITE_DATA_KEEP_MESSAGE)
 
 
 def _download(content: str, kind: str, content_type: str) -> HttpResponse:
@@ -80,7 +87,7 @@ def account_export_md(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-@clear_site_data
+@clear_site_data_but_message
 def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
     end_sessions_of(request.user)
     logout(request)
@@ -90,7 +97,7 @@ def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
 
 @sensitive_post_parameters("password")
 @login_required
-@clear_site_data
+@clear_site_data_but_message
 def account_delete(request: HttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request, request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -83,3 +83,28 @@ def test_no_note_text_is_kept_in_the_browsers_storage(page: Page, live_server, a
     )
     assert REFLECTION not in stored
     assert NOTE not in stored
+
+
+def test_a_person_deletes_their_account_and_is_told_so(page: Page, live_server, alice, journey):
+    write_notes(alice, journey, REFLECTION, NOTE)
+    sign_in(page, live_server)
+    page.get_by_role("link", name="Account").click()
+    page.get_by_role("link", name="Delete my account").click()
+    expect(page.get_by_text("It cannot be undone")).to_be_visible()
+
+    page.get_by_label("Your password").fill(PASSWORD)
+    page.get_by_role("button", name="Delete my account for good").click()
+
+    expect(page.get_by_text("Your account and everything in it are deleted.")).to_be_visible()
+    expect(page.get_by_role("link", name="Sign in")).to_be_visible()
+
+
+def test_signing_out_everywhere_signs_out_this_browser_too(page: Page, live_server, alice):
+    sign_in(page, live_server)
+    page.get_by_role("link", name="Account").click()
+
+    page.get_by_role("button", name="Sign out everywhere").click()
+
+    expect(page.get_by_text("You are signed out on every device")).to_be_visible()
+    page.goto(f"{live_server.url}/account/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
