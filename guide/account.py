@@ -126,6 +126,8 @@ def delete_account(user) -> None:
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Django's password change, which also ends every other session at once."""
 
+    http_method_names = ["get", "post"]
+
     def form_valid(self, form):
         response = super().form_valid(form)
         end_sessions_of(self.request.user, keep=self.request.session.session_key)
@@ -134,6 +136,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     """Django's password reset, which also ends every session of that person."""
+
+    http_method_names = ["get", "post"]
 
     def form_valid(self, form):
         response = super().form_valid(form)
