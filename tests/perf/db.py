@@ -1,0 +1,162 @@
+"""The perf scripts' helpers that need Django, run in a child process.
+
+    python -m tests.perf.db seed --people 100 --reflections 0
+    python -m tests.perf.db reflections --prefix writer
+    python -m tests.perf.db queries --user reader-1 --path /reflections/ ...
+    python -m tests.perf.db hasher --user reader-1
+
+Each prints JSON. The scripts call it through `harness.Run.in_django()`,
+with the run's production environment, so the load process never imports
+Django (it runs under gevent) and one script can use two databases in turn.
+"""
+
+import argparse
+import json
+import os
+import sys
+from datetime import timedelta
+from itertools import cycle
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.perf.settings")
+django.setup()
+
+from django.contrib.auth.hashers import make_password  # noqa: E402
+from django.contrib.auth.models import User  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from journeys.models import CheckIn, Journey, Profile, Prompt, Reflection, Role  # noqa: E402
+
+PASSWORD = "a quiet walk by the sea, slowly"
+
+
+def seed(people: int, reflections: int, prefix: str, check_ins: int = 0) -> dict:
+    """People who share one password (hashed once), each with `reflections`
+    notes and `check_ins` check-ins, a day apart."""
+    password = make_password(PASSWORD)
+    roles = cycle([Role.NOT_SAID, Role.RECOVERING, Role.PARTNER])
+    usernames = [f"{prefix}-{n}" for n in range(1, people + 1)]
+    prompts = list(Prompt.objects.filter(stage__published=True).select_related("stage"))
+    with transaction.atomic():
+        users = User.objects.bulk_create(
+            [User(username=name, password=password) for name in usernames]
+        )
+        Profile.objects.bulk_create([Profile(user=user, role=next(roles)) for user in users])
+        notes = [
+            Reflection(
+                user=user,
+                prompt=prompt,
+                prompt_text=prompt.text,
+                text=f"Reflection {n} of {user.username}: we talked in the kitchen for a while.",
+            )
+            for user in users
+            for n, prompt in zip(range(reflections), cycle(prompts))
+        ]
+        Reflection.objects.bulk_create(notes, batch_size=500)
+        journey = Journey.objects.published().first()
+        now = timezone.now()
+        moments = [
+            CheckIn(
+                user=user,
+                journey=journey,
+                created=now - timedelta(days=n),
+                readiness=1 + n % 5,
+                note="A quiet evening together.",
+            )
+            for user in users
+            for n in range(check_ins)
+        ]
+        CheckIn.objects.bulk_create(moments, batch_size=500)
+    return {"usernames": usernames, "reflections": len(notes), "check_ins": len(moments)}
+
+
+def reflections(prefix: str) -> dict:
+    """Every reflection of the people whose username starts with `prefix`."""
+    found: dict[str, list[dict]] = {}
+    rows = Reflection.objects.filter(user__username__startswith=prefix).select_related("user")
+    for note in rows.order_by("pk"):
+        found.setdefault(note.user.username, []).append(
+            {"id": note.pk, "prompt": note.prompt_id, "text": note.text, "version": note.version}
+        )
+    return {"reflections": found}
+
+
+def queries(username: str, paths: list[str]) -> dict:
+    """How many queries each page costs this person, signed in, session included,
+    and an autosave (as htmx sends it) over their latest reflection and as a first save."""
+    user = User.objects.get(username=username)
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    counted = {}
+
+    def count(label: str, method: str, path: str, data: dict | None = None) -> None:
+        with CaptureQueriesContext(connection) as captured:
+            if method == "GET":
+                response = client.get(path)
+            else:
+                response = client.post(path, data, HTTP_HX_REQUEST="true")
+        counted[label] = {
+            "status": response.status_code,
+            "queries": len(captured),
+            "sql": [q["sql"][:100] for q in captured.captured_queries],
+        }
+
+    for path in paths:
+        count(path, "GET", path)
+    latest = Reflection.objects.for_user(user).select_related("prompt__stage__journey").first()
+    if latest is not None:
+        prompt = latest.prompt
+        url = reverse(
+            "journeys:save_reflection",
+            args=[prompt.stage.journey.slug, prompt.stage.slug, prompt.pk],
+        )
+        update = {
+            "text": "And then we laughed.",
+            "reflection": latest.pk,
+            "version": latest.version,
+        }
+        count("autosave (update)", "POST", url, update)
+        count("autosave (first save)", "POST", url, {"text": "A new thought."})
+    return {"queries": counted}
+
+
+def hasher(username: str) -> dict:
+    """The algorithm and cost parameters of a stored password, without the hash."""
+    encoded = User.objects.get(username=username).password
+    return {"params": "$".join(encoded.split("$")[:4])}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    seeding = commands.add_parser("seed")
+    seeding.add_argument("--people", type=int, required=True)
+    seeding.add_argument("--reflections", type=int, default=0)
+    seeding.add_argument("--prefix", default="reader")
+    seeding.add_argument("--check-ins", type=int, default=0)
+    listing = commands.add_parser("reflections")
+    listing.add_argument("--prefix", required=True)
+    counting = commands.add_parser("queries")
+    counting.add_argument("--user", required=True)
+    counting.add_argument("--path", action="append", default=[])
+    hashing = commands.add_parser("hasher")
+    hashing.add_argument("--user", required=True)
+    args = parser.parse_args()
+    if args.command == "seed":
+        result = seed(args.people, args.reflections, args.prefix, args.check_ins)
+    elif args.command == "reflections":
+        result = reflections(args.prefix)
+    elif args.command == "hasher":
+        result = hasher(args.user)
+    else:
+        result = queries(args.user, args.path)
+    json.dump(result, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
