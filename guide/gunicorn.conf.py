@@ -10,9 +10,10 @@ import os
 
 bind = os.environ.get("NEARER_BIND", "127.0.0.1:8000")
 
-# Two sync workers per core: measured on two cores against gthread and more
-# workers (README, "Performance"), this gave the best latency for the pages
-# and autosave; a request here is short and mostly CPU.
+# Two sync workers per core. A request here is short and mostly CPU; on two
+# cores 4 sync workers beat 2 and 8, and 2 gthread workers of 4 threads, for
+# the bare view, the stage page and autosave (tests/perf/load.py --workers,
+# --threads).
 workers = int(os.environ.get("WEB_CONCURRENCY", 2 * len(os.sched_getaffinity(0))))
 worker_class = "sync"
 timeout = 30

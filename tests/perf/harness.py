@@ -24,6 +24,7 @@ import contextlib  # noqa: E402
 import html  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
+import random  # noqa: E402
 import re  # noqa: E402
 import secrets  # noqa: E402
 import shutil  # noqa: E402
@@ -737,11 +738,14 @@ def for_a_while(seconds: float, people: Iterable, act: Callable, pace: float = 0
     """Each person acts again and again for `seconds`; then everyone stops.
 
     `act(person)` is one step; `pace` is the least time between two steps
-    of one person (their thinking or typing time).
+    of one person (their thinking or typing time). With a pace, people
+    start at random moments within the first step, not all at once.
     """
     deadline = time.monotonic() + seconds
 
     def loop(person) -> None:
+        if pace:
+            gevent.sleep(random.uniform(0, pace))
         while time.monotonic() < deadline:
             started = time.monotonic()
             act(person)
