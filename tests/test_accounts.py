@@ -114,3 +114,10 @@ def test_a_signed_in_person_can_change_their_password(alice_client):
 
     assert response.status_code == 302
     assert User.objects.get(username="alice").check_password("a longer walk by the river")
+
+
+def test_a_very_long_username_fails_to_sign_in_like_any_other(client, alice):
+    response = client.post(reverse("login"), {"username": "x" * 1000, "password": "wrong"})
+
+    assert response.status_code == 200
+    assert b"There is a problem" in response.content
