@@ -93,6 +93,13 @@ def main() -> None:
         reader = harness.signed_in_browsers(server.url, [few])[0]
         walk = harness.Walk.find(reader)
         paths = ["/", walk.journey, walk.stages[0], "/reflections/", walk.check_ins, "/account/"]
+        names = dict(
+            zip(
+                paths,
+                ["home", "journey", "stage", "reflections", "check-ins", "account"],
+                strict=True,
+            )
+        )
         signed_in = {p: cold_load(reader, p) for p in paths}
         busy = harness.signed_in_browsers(server.url, [many])[0]
         busy_html = {p: len(busy.get(p).body.encode()) for p in paths}
@@ -111,6 +118,7 @@ def main() -> None:
     rows, checks = [], []
     for who, pages in (("signed out", signed_out), ("signed in", signed_in)):
         for path, w in pages.items():
+            label = f"{names.get(path, path) if who == 'signed in' else path} ({who})"
             missed = [
                 name
                 for name, ok in [
@@ -122,7 +130,7 @@ def main() -> None:
             ]
             rows.append(
                 [
-                    f"{path} ({who})",
+                    label,
                     w["status"],
                     w["html"],
                     w["css"],
@@ -135,7 +143,10 @@ def main() -> None:
                 ]
             )
             checks.append(
-                (f"{path} ({who}): < 30 KB HTML+CSS, <= 4 requests, JS only htmx", not missed)
+                (
+                    f"{label}: < 30 KB HTML+CSS, <= 4 requests, JS only htmx",
+                    not missed,
+                )
             )
     print(
         harness.table(
@@ -165,7 +176,7 @@ def main() -> None:
         html = busy_html.get(label)
         rows.append(
             [
-                label,
+                names.get(label, label),
                 one["status"],
                 one["queries"],
                 lots.get("queries", "-"),
@@ -173,7 +184,9 @@ def main() -> None:
                 harness.verdict(same),
             ]
         )
-        checks.append((f"{label}: the same query count at 1 and {args.many}", same))
+        checks.append(
+            (f"{names.get(label, label)}: the same query count at 1 and {args.many}", same)
+        )
     print(
         harness.table(
             rows,
