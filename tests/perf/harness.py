@@ -85,6 +85,8 @@ def _exit_on_sigterm(signum, frame) -> None:
 
 atexit.register(cleanup)
 signal.signal(signal.SIGTERM, _exit_on_sigterm)
+# Ctrl+C stops a run even when started from a shell that ignores SIGINT.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def spawn(args: list[str], *, env: dict | None = None, log: Path | None = None, **kw):
@@ -795,6 +797,15 @@ def ports(first: int, count: int = 1) -> list[int]:
     if len(found) < count:
         raise SystemExit(f"no free port from {first} to 18999")
     return found
+
+
+def run_script(main: Callable[[], None]) -> None:
+    """Runs a script's main(); Ctrl+C stops it with a word instead of a traceback."""
+    try:
+        main()
+    except KeyboardInterrupt:
+        print("\nStopped.", file=sys.stderr)
+        raise SystemExit(130) from None
 
 
 def banner(text: str) -> None:
