@@ -1,0 +1,233 @@
+"""axe-core on every page a person can reach, at WCAG 2.2 A and AA.
+
+Each test walks a group of pages in one browser context and gathers every
+violation before failing, so one run shows everything that needs fixing:
+the page, the rule, what to change, and where.
+"""
+
+import io
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core.management import call_command
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from journeys.models import Journey, Reflection
+from tests.browser.demo import JOURNEY_SLUG, STAGE_SLUG, seed_demo_person, session_cookie
+
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": WCAG_22_AA},
+    "resultTypes": ["violations"],
+}
+
+axe = Axe()
+
+
+def violations_on(page: Page, name: str) -> list[str]:
+    """Readable lines, one per violation and element, for the page open now."""
+    results = axe.run(page, options=AXE_OPTIONS)
+    lines = []
+    for violation in results.response["violations"]:
+        for node in violation["nodes"]:
+            summary = " ".join(node.get("failureSummary", "").split())
+            lines.append(
+                f"{name} ({page.url}): [{violation['id']}, {violation['impact']}] "
+                f"{violation['help']}\n    at {', '.join(map(str, node['target']))}\n"
+                f"    {summary}\n    {violation['helpUrl']}"
+            )
+    return lines
+
+
+def assert_no_violations(found: list[str]) -> None:
+    assert not found, f"{len(found)} accessibility problem(s):\n\n" + "\n\n".join(found)
+
+
+def scan(page: Page, pages: list[tuple[str, str]]) -> list[str]:
+    found = []
+    for name, path in pages:
+        response = page.goto(path)
+        assert response is not None and response.ok, f"{name}: {path} answered {response}"
+        found += violations_on(page, name)
+    return found
+
+
+@pytest.fixture
+def journey(db) -> Journey:
+    call_command("load_journeys", stdout=io.StringIO())
+    return Journey.objects.get(slug=JOURNEY_SLUG)
+
+
+@pytest.fixture
+def maya(journey):
+    return seed_demo_person(journey)
+
+
+def signed_in_context(browser: Browser, live_server, user, **options) -> BrowserContext:
+    context = browser.new_context(base_url=live_server.url, **options)
+    context.add_cookies([session_cookie(user, live_server.url)])
+    return context
+
+
+def signed_in_pages(maya) -> list[tuple[str, str]]:
+    reflection = Reflection.objects.for_user(maya).first()
+    stage_id = reflection.prompt.stage_id
+    return [
+        ("home, signed in", "/"),
+        ("journey overview", f"/journeys/{JOURNEY_SLUG}/"),
+        ("stage with reflections", f"/journeys/{JOURNEY_SLUG}/{STAGE_SLUG}/"),
+        ("stage not started", f"/journeys/{JOURNEY_SLUG}/shared-hopes/"),
+        ("my reflections", "/reflections/"),
+        ("my reflections, searched", "/reflections/?q=Sam"),
+        ("my reflections, by stage", f"/reflections/?q=&stage={stage_id}"),
+        ("my reflections, nothing found", "/reflections/?q=elephant"),
+        ("edit a reflection", f"/reflections/{reflection.pk}/edit/"),
+        ("delete a reflection", f"/reflections/{reflection.pk}/delete/"),
+        ("check-ins with data", f"/journeys/{JOURNEY_SLUG}/check-ins/"),
+        ("account", "/account/"),
+        ("change password", "/accounts/password_change/"),
+        ("delete account", "/account/delete/"),
+        ("getting help, signed in", "/help/"),
+        ("privacy, signed in", "/privacy/"),
+    ]
+
+
+SIGNED_OUT_PAGES = [
+    ("home, signed out", "/"),
+    ("sign up", "/accounts/signup/"),
+    ("sign in", "/accounts/login/"),
+    ("password reset", "/accounts/password_reset/"),
+    ("password reset sent", "/accounts/password_reset/done/"),
+    ("password reset link no longer works", "/accounts/reset/MQ/not-a-token/"),
+    ("getting help", "/help/"),
+    ("privacy", "/privacy/"),
+]
+
+
+def test_every_page_a_signed_out_person_can_reach_passes_axe(
+    browser: Browser, live_server, journey
+):
+    context = browser.new_context(base_url=live_server.url)
+    found = scan(context.new_page(), SIGNED_OUT_PAGES)
+    context.close()
+    assert_no_violations(found)
+
+
+def test_every_page_a_signed_in_person_can_reach_passes_axe(browser: Browser, live_server, maya):
+    context = signed_in_context(browser, live_server, maya)
+    page = context.new_page()
+    found = scan(page, signed_in_pages(maya))
+
+    # The export links answer with files to keep, not pages.
+    page.goto("/account/")
+    for link_name in ["readable document", "as data"]:
+        with page.expect_download() as download:
+            page.get_by_role("link", name=link_name).click()
+        assert download.value.suggested_filename.startswith("nearer-")
+    context.close()
+    assert_no_violations(found)
+
+
+def test_every_form_with_errors_passes_axe(browser: Browser, live_server, maya):
+    found = []
+    signed_out = browser.new_context(base_url=live_server.url)
+    page = signed_out.new_page()
+
+    page.goto("/accounts/signup/")
+    page.get_by_label("Username").fill("maya")
+    page.get_by_label("Password", exact=True).fill("short")
+    page.get_by_role("button", name="Create account").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    found += violations_on(page, "sign up with errors")
+
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill("maya")
+    page.get_by_label("Password").fill("not my password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    found += violations_on(page, "sign in with errors")
+
+    page.goto("/accounts/password_reset/")
+    page.get_by_label("Email").fill("not an address")
+    page.get_by_role("button", name="Send the link").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    found += violations_on(page, "password reset with errors")
+    signed_out.close()
+
+    context = signed_in_context(browser, live_server, maya)
+    page = context.new_page()
+    page.goto(f"/journeys/{JOURNEY_SLUG}/check-ins/")
+    page.get_by_role("button", name="Save my check-in").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    found += violations_on(page, "check-in with an error (in place)")
+
+    reflection = Reflection.objects.for_user(maya).first()
+    page.goto(f"/reflections/{reflection.pk}/edit/")
+    page.locator("textarea").fill("")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    found += violations_on(page, "reflection edit with empty text")
+
+    page.goto("/account/")
+    page.get_by_label("Username").fill("")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    found += violations_on(page, "account details with errors")
+
+    page.goto("/account/delete/")
+    page.get_by_label("Your password").fill("not my password")
+    page.get_by_role("button", name="Delete my account for good").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    found += violations_on(page, "account delete with a wrong password")
+
+    # Without JavaScript the same forms answer with whole pages. axe needs
+    # JavaScript, so the forms are sent as a browser without it would send
+    # them: form.submit() skips htmx, and the answer is the whole page.
+    page.goto(f"/journeys/{JOURNEY_SLUG}/check-ins/")
+    page.locator("form.check-in__form").evaluate("form => form.submit()")
+    expect(page.locator(".error-summary")).to_be_visible()
+    found += violations_on(page, "check-in with an error (whole page)")
+
+    page.goto(f"/journeys/{JOURNEY_SLUG}/{STAGE_SLUG}/")
+    page.locator("form.reflection-form").first.evaluate(
+        "form => { form.querySelector('textarea').value = 'x'.repeat(20001); form.submit() }"
+    )
+    expect(page.locator(".error-summary")).to_be_visible()
+    found += violations_on(page, "stage page with a reflection too long to save")
+    context.close()
+    assert_no_violations(found)
+
+
+def test_the_dark_theme_passes_axe_contrast_on_the_key_pages(browser: Browser, live_server, maya):
+    context = signed_in_context(browser, live_server, maya, color_scheme="dark")
+    page = context.new_page()
+    assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
+    reflection = Reflection.objects.for_user(maya).first()
+    found = scan(
+        page,
+        [
+            ("home, signed in, dark", "/"),
+            ("journey overview, dark", f"/journeys/{JOURNEY_SLUG}/"),
+            ("stage, dark", f"/journeys/{JOURNEY_SLUG}/{STAGE_SLUG}/"),
+            ("my reflections, dark", "/reflections/?q=Sam"),
+            ("check-ins, dark", f"/journeys/{JOURNEY_SLUG}/check-ins/"),
+            ("account, dark", "/account/"),
+            ("delete a reflection, dark", f"/reflections/{reflection.pk}/delete/"),
+        ],
+    )
+    page.goto(f"/reflections/{reflection.pk}/edit/")
+    page.locator("textarea").fill("")
+    page.get_by_role("button", name="Save").click()
+    found += violations_on(page, "reflection edit with an error, dark")
+    # The focus ring, too: contrast is checked on what is on screen.
+    page.keyboard.press("Tab")
+    found += violations_on(page, "reflection edit with focus, dark")
+    context.close()
+
+    context = browser.new_context(base_url=live_server.url, color_scheme="dark")
+    page = context.new_page()
+    found += scan(page, [("home, signed out, dark", "/"), ("sign up, dark", "/accounts/signup/")])
+    page.get_by_role("button", name="Create account").click()
+    found += violations_on(page, "sign up with errors, dark")
+    context.close()
+    assert_no_violations(found)
