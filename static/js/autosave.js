@@ -6,6 +6,7 @@
  *   A retry first asks the server (save_retry) for a fresh CSRF token, which
  *   then cues the save; if the person turns out to be signed out, the save
  *   itself answers 401 with what to do.
+ * - A save into a reflection that is gone (404) starts a new one instead.
  * - An answer identical to the one shown is not swapped in again, so a screen
  *   reader hears "Not saved yet" once, not at every retry.
  * - Mark the page, so the "saves by itself" note shows only when it does.
@@ -42,9 +43,27 @@
     }, RETRY_AFTER_MS);
   }
 
+  // The reflection this box saves into is gone (deleted in another tab):
+  // the server answers 404, as for any id not this person's. Keep the words
+  // by starting a new reflection with them.
+  function startAfresh(form) {
+    var id = form.querySelector("input[name='reflection']");
+    if (!id || !id.value) {
+      return false;
+    }
+    id.value = "";
+    form.querySelector("input[name='version']").value = "";
+    htmx.trigger(form, RETRY_EVENT);
+    return true;
+  }
+
   function notSaved(event) {
     var form = formOf(event.detail.elt);
     if (!form) {
+      return;
+    }
+    var xhr = event.detail.xhr;
+    if (xhr && xhr.status === 404 && event.detail.elt === form && startAfresh(form)) {
       return;
     }
     var status = statusOf(form);

@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Locator, Page, expect
 
+from journeys.models import Reflection
 from tests.conftest import PASSWORD
 
 QUESTION = "What does listening mean to you?"
@@ -170,6 +171,31 @@ def test_two_tabs_editing_one_reflection_keep_both_texts(browser: Browser, live_
     expect(earlier).to_contain_text("Begun in one tab. Finished in the first tab.")
     expect(earlier).to_contain_text("Begun in one tab. Finished in the second tab.")
     assert problems == []
+
+
+def test_writing_on_after_the_reflection_was_deleted_elsewhere_keeps_the_words(
+    browser: Browser, live_server, journey
+):
+    page, problems = new_person_page(browser, live_server)
+    sign_up(page, "reed")
+    open_stage(page)
+    section = prompt_section(page)
+    box = section.get_by_label("Write your reflection")
+    box.press_sequentially("Started here.", delay=10)
+    expect(status_of(section)).to_have_text(SAVED, timeout=10_000)
+    reflection_id = section.locator("input[name=reflection]")
+    deleted = reflection_id.input_value()
+    Reflection.objects.all().delete()  # as "Delete" on My reflections, in another tab
+
+    box.press_sequentially(" Still writing.", delay=10)
+
+    expect(reflection_id).not_to_have_value(deleted, timeout=10_000)
+    expect(reflection_id).to_have_value(re.compile(r"^\d+$"), timeout=10_000)
+    expect(status_of(section)).to_have_text(SAVED)
+    assert list(Reflection.objects.values_list("text", flat=True)) == [
+        "Started here. Still writing."
+    ]
+    assert [p for p in problems if "404" not in p] == []
 
 
 def test_signed_out_while_writing_the_text_stays_and_saves_after_signing_in_again(
