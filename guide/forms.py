@@ -1,6 +1,7 @@
 import zoneinfo
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
@@ -34,9 +35,78 @@ class SignUpForm(UserCreationForm):
         }
 
 
-def time_zone_choices() -> list[tuple[str, str]]:
-    zones = sorted(zone for zone in zoneinfo.available_timezones() if "/" in zone or zone == "UTC")
-    return [(zone, zone.replace("_", " ")) for zone in zones]
+# Cities people recognise, west to east, at least one for every way clocks
+# are kept in the places most people live. A short list keeps the account
+# page light and quick to scan on a phone; a zone set some other way (the
+# site's default, or an earlier choice) is offered too.
+COMMON_TIME_ZONES = {
+    "Pacific/Honolulu": _("Honolulu"),
+    "America/Anchorage": _("Anchorage"),
+    "America/Los_Angeles": _("Los Angeles, San Francisco, Vancouver"),
+    "America/Phoenix": _("Phoenix"),
+    "America/Denver": _("Denver, Calgary"),
+    "America/Mexico_City": _("Mexico City"),
+    "America/Chicago": _("Chicago, Houston, Winnipeg"),
+    "America/Bogota": _("Bogotá, Lima"),
+    "America/New_York": _("New York, Toronto, Miami"),
+    "America/Halifax": _("Halifax"),
+    "America/St_Johns": _("St John's, Newfoundland"),
+    "America/Santiago": _("Santiago"),
+    "America/Sao_Paulo": _("São Paulo, Rio de Janeiro"),
+    "America/Argentina/Buenos_Aires": _("Buenos Aires"),
+    "Atlantic/Azores": _("Azores"),
+    "UTC": _("Coordinated Universal Time (UTC)"),
+    "Atlantic/Reykjavik": _("Reykjavík"),
+    "Europe/London": _("London, Edinburgh, Cardiff, Belfast"),
+    "Europe/Dublin": _("Dublin"),
+    "Europe/Lisbon": _("Lisbon"),
+    "Africa/Lagos": _("Lagos, Kinshasa"),
+    "Europe/Paris": _("Paris, Brussels, Amsterdam"),
+    "Europe/Berlin": _("Berlin, Vienna, Zurich"),
+    "Europe/Madrid": _("Madrid, Barcelona"),
+    "Europe/Rome": _("Rome, Milan"),
+    "Europe/Stockholm": _("Stockholm, Oslo, Copenhagen"),
+    "Europe/Warsaw": _("Warsaw, Prague, Budapest"),
+    "Africa/Johannesburg": _("Johannesburg, Cape Town"),
+    "Africa/Cairo": _("Cairo"),
+    "Europe/Athens": _("Athens, Bucharest"),
+    "Europe/Helsinki": _("Helsinki, Riga, Vilnius"),
+    "Europe/Kyiv": _("Kyiv"),
+    "Asia/Jerusalem": _("Jerusalem, Tel Aviv"),
+    "Europe/Istanbul": _("Istanbul"),
+    "Europe/Moscow": _("Moscow"),
+    "Africa/Nairobi": _("Nairobi, Addis Ababa"),
+    "Asia/Riyadh": _("Riyadh"),
+    "Asia/Tehran": _("Tehran"),
+    "Asia/Dubai": _("Dubai, Abu Dhabi"),
+    "Asia/Karachi": _("Karachi, Lahore"),
+    "Asia/Kolkata": _("Mumbai, Delhi, Kolkata"),
+    "Asia/Kathmandu": _("Kathmandu"),
+    "Asia/Dhaka": _("Dhaka"),
+    "Asia/Bangkok": _("Bangkok, Hanoi"),
+    "Asia/Jakarta": _("Jakarta"),
+    "Asia/Singapore": _("Singapore, Kuala Lumpur"),
+    "Asia/Shanghai": _("Beijing, Shanghai"),
+    "Asia/Hong_Kong": _("Hong Kong"),
+    "Asia/Manila": _("Manila"),
+    "Australia/Perth": _("Perth"),
+    "Asia/Seoul": _("Seoul"),
+    "Asia/Tokyo": _("Tokyo, Osaka"),
+    "Australia/Adelaide": _("Adelaide"),
+    "Australia/Darwin": _("Darwin"),
+    "Australia/Brisbane": _("Brisbane"),
+    "Australia/Sydney": _("Sydney, Melbourne, Canberra"),
+    "Australia/Hobart": _("Hobart"),
+    "Pacific/Auckland": _("Auckland, Wellington"),
+}
+
+
+def time_zone_choices(current: str = "") -> list[tuple[str, str]]:
+    choices = list(COMMON_TIME_ZONES.items())
+    for zone in {current, settings.TIME_ZONE} - {""} - COMMON_TIME_ZONES.keys():
+        if zone in zoneinfo.available_timezones():
+            choices.insert(0, (zone, zone.replace("_", " ")))
+    return choices
 
 
 class AccountForm(forms.ModelForm):
@@ -51,8 +121,7 @@ class AccountForm(forms.ModelForm):
     )
     time_zone = forms.ChoiceField(
         label=_("Your time zone"),
-        choices=time_zone_choices,
-        help_text=_("Dates and times are shown in this zone."),
+        help_text=_("Dates and times are shown in this zone. Choose the city nearest you."),
     )
 
     class Meta:
@@ -63,6 +132,10 @@ class AccountForm(forms.ModelForm):
             "username": _("A first name or a made-up name is fine. Letters, digits and @ . + - _"),
             "email": _("Only used if you forget your password."),
         }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = time_zone_choices(self.initial.get("time_zone", ""))
 
     def clean_username(self) -> str:
         username = self.cleaned_data["username"]

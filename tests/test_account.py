@@ -270,3 +270,15 @@ def test_resetting_a_forgotten_password_ends_every_session(alice):
     assert response.status_code == 302
     assert not UserSession.objects.filter(user=alice).exists()
     assert elsewhere.get(reverse("account")).status_code == 302
+
+
+def test_it_offers_a_short_list_of_cities_and_keeps_a_zone_set_earlier(alice_client, alice):
+    profile = alice.profile
+    profile.time_zone = "America/Boise"
+    profile.save()
+
+    content = alice_client.get(reverse("account")).content.decode()
+
+    assert content.count("<option") < 70
+    assert 'value="America/Boise" selected' in content
+    assert "London, Edinburgh, Cardiff, Belfast" in content
