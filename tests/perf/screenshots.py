@@ -1,0 +1,78 @@
+"""Screenshots of Nearer's main pages, with a demo person's warm, plausible notes.
+
+    .venv/bin/python tests/perf/screenshots.py [--out docs/screenshots] [--dark]
+
+Renders every page in PAGES at a phone's width (390 px) and a laptop's
+(1280 px) in Debian's Chromium, as full-page PNGs named `<page>-<width>.png`
+(and `<page>-<width>-dark.png` with --dark). The data lives in a throwaway
+SQLite database (tests/perf/demo_site.py) that is removed afterwards;
+nothing of it is committed but the pictures.
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from playwright.sync_api import sync_playwright
+
+from tests.browser.conftest import CHROMIUM_ARGS
+from tests.perf.demo_site import ROOT, DemoSite
+
+JOURNEY = "/journeys/finding-each-other-again"
+
+# (name, address, signed in)
+PAGES = [
+    ("home", "/", False),
+    ("sign-up", "/accounts/signup/", False),
+    ("home-signed-in", "/", True),
+    ("journey", f"{JOURNEY}/", True),
+    ("stage", f"{JOURNEY}/accepting-what-changed/", True),
+    ("reflections", "/reflections/", True),
+    ("check-ins", f"{JOURNEY}/check-ins/", True),
+    ("account", "/account/", True),
+]
+WIDTHS = {390: 844, 1280: 900}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--dark", action="store_true", help="also render the dark theme")
+    parser.add_argument("--only", nargs="*", help="page names to render (default: all)")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    schemes = ["light", "dark"] if args.dark else ["light"]
+    pages = [page for page in PAGES if not args.only or page[0] in args.only]
+
+    with DemoSite() as site, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        for scheme in schemes:
+            for width, height in WIDTHS.items():
+                for signed_in in (False, True):
+                    context = browser.new_context(
+                        base_url=site.url,
+                        viewport={"width": width, "height": height},
+                        color_scheme=scheme,
+                        reduced_motion="reduce",
+                    )
+                    if signed_in:
+                        context.add_cookies([site.browser_cookie()])
+                    page = context.new_page()
+                    for name, path, wants_sign_in in pages:
+                        if wants_sign_in != signed_in:
+                            continue
+                        page.goto(path)
+                        suffix = "-dark" if scheme == "dark" else ""
+                        target = args.out / f"{name}-{width}{suffix}.png"
+                        page.screenshot(path=target, full_page=True, animations="disabled")
+                        print(target.relative_to(ROOT) if target.is_relative_to(ROOT) else target)
+                    context.close()
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
