@@ -107,6 +107,54 @@
     return selectors.filter((s) => [...document.querySelectorAll(s)].some((e) => this.isShown(e)));
   },
 
+  // The focused element, its name, and whether its focus indicator can be
+  // seen: an outline or a shadow with 3:1 contrast against what is around it
+  // (the page behind, or the element's own border), inside the viewport.
+  focused() {
+    const element = document.activeElement;
+    if (!element || element === document.body) return { name: "", visible: false, why: "nothing has focus" };
+    const rgb = (text) => [...text.matchAll(/rgba?\(([^)]+)\)/g)]
+      .map((m) => m[1].split(/[ ,\/]+/).filter(Boolean).map(Number))
+      .filter((c) => c.length < 4 || c[3] > 0.5);
+    const luminance = ([r, g, b]) => {
+      const [R, G, B] = [r, g, b].map((v) => {
+        const s = v / 255;
+        return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * R + 0.7152 * G + 0.0722 * B;
+    };
+    const contrast = (a, b) => {
+      const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+      return (hi + 0.05) / (lo + 0.05);
+    };
+    let behind = [255, 255, 255];
+    for (let e = element.parentElement; e; e = e.parentElement) {
+      const found = rgb(getComputedStyle(e).backgroundColor);
+      if (found.length) { behind = found[0]; break; }
+    }
+    const style = getComputedStyle(element);
+    const indicators = [];
+    if (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2) {
+      indicators.push(...rgb(style.outlineColor));
+    }
+    if (style.boxShadow !== "none") indicators.push(...rgb(style.boxShadow));
+    const around = [behind, ...rgb(style.borderTopColor)];
+    const best = Math.max(0, ...indicators.flatMap((i) => around.map((a) => contrast(i, a))));
+    const box = element.getBoundingClientRect();
+    const inView = box.bottom > 0 && box.top < innerHeight && box.right > 0 && box.left < innerWidth;
+    const label = element.labels && element.labels.length ? element.labels[0].textContent : "";
+    const name = (element.getAttribute("aria-label") || label || element.textContent || element.value || "")
+      .trim().replace(/\s+/g, " ");
+    return {
+      name,
+      description: this.describe(element),
+      focusVisible: element.matches(":focus-visible"),
+      contrast: Math.round(best * 100) / 100,
+      inView,
+      visible: element.matches(":focus-visible") && best >= 3 && inView,
+    };
+  },
+
   colours() {
     const style = getComputedStyle(document.body);
     return [style.backgroundColor, style.color];
