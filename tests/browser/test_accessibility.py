@@ -108,7 +108,12 @@ def test_every_page_a_signed_out_person_can_reach_passes_axe(
     browser: Browser, live_server, journey
 ):
     context = browser.new_context(base_url=live_server.url)
-    found = scan(context.new_page(), SIGNED_OUT_PAGES)
+    page = context.new_page()
+    found = scan(page, SIGNED_OUT_PAGES)
+
+    # Tools and browsers that ask for /favicon.ico get the icon, not a 404.
+    icon = page.request.get("/favicon.ico")
+    assert icon.ok and icon.body().startswith(b"\x00\x00\x01\x00")
     context.close()
     assert_no_violations(found)
 

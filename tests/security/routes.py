@@ -14,6 +14,7 @@ CONTENT_PARAMETERS = {"journey_slug", "stage_slug", "prompt_id"}
 # Addresses anyone may open without signing in.
 PUBLIC = {
     "home",
+    "favicon",
     "help",
     "privacy",
     "healthz",
