@@ -8,7 +8,8 @@
  *   itself answers 401 with what to do.
  * - A save into a reflection that is gone (404) starts a new one instead.
  * - An answer identical to the one shown is not swapped in again, so a screen
- *   reader hears "Not saved yet" once, not at every retry.
+ *   reader hears "Not saved yet" once, not at every retry; an answer with the
+ *   same words in the status ("Saved at 14:02") updates only the rest.
  * - Mark the page, so the "saves by itself" note shows only when it does.
  */
 (function () {
@@ -95,7 +96,23 @@
     }
     if (target.nearerShown === event.detail.serverResponse) {
       event.detail.shouldSwap = false;
+    } else if (plainWords(event.detail.serverResponse) === target.textContent.trim()) {
+      // The same words ("Saved at 14:02" again, a minute not yet over): swap
+      // only the out-of-band parts (the new version), so a screen reader
+      // does not say it again at every pause in the typing.
+      event.detail.swapOverride = "none";
     }
     target.nearerShown = event.detail.serverResponse;
   });
+
+  // The status words of an answer, when they are words only: an answer that
+  // brings a link or a retry poller must be swapped in.
+  function plainWords(response) {
+    var parsed = document.createElement("template");
+    parsed.innerHTML = response;
+    parsed.content.querySelectorAll("[hx-swap-oob]").forEach(function (oob) {
+      oob.remove();
+    });
+    return parsed.content.children.length ? null : parsed.content.textContent.trim();
+  }
 })();

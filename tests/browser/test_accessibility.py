@@ -236,3 +236,78 @@ def test_the_dark_theme_passes_axe_contrast_on_the_key_pages(browser: Browser, l
     found += violations_on(page, "sign up with errors, dark")
     context.close()
     assert_no_violations(found)
+
+
+# Records, for every live region in the page, its text after each change (a
+# screen reader speaks again even when the new text is the same), and marks
+# the region's node: a region replaced by a swap loses its
+# mark (and is often not heard at all by screen readers).
+LISTEN = """() => {
+  window.heard = {};
+  for (const region of document.querySelectorAll("[role=status], [role=alert], [aria-live]")) {
+    region.dataset.listened = "yes";
+    const said = (window.heard[region.id] = []);
+    new MutationObserver(() => {
+      const text = region.textContent.trim().replace(/\\s+/g, " ");
+      said.push(text);
+    }).observe(region, { childList: true, subtree: true, characterData: true });
+  }
+}"""
+
+LIVE_REGIONS = """() => [...document.querySelectorAll("[role=status], [role=alert], [aria-live]")]
+  .map(r => ({
+  id: r.id,
+  kept: r.dataset.listened === "yes",
+  polite: r.getAttribute("role") === "status" || r.getAttribute("aria-live") === "polite",
+  nested: Boolean(r.parentElement.closest("[role=status], [role=alert], [aria-live]")),
+}))"""
+
+
+def heard(page: Page, region_id: str) -> list[str]:
+    regions = {region["id"]: region for region in page.evaluate(LIVE_REGIONS)}
+    assert region_id in regions, f"#{region_id} is no longer in the page"
+    region = regions[region_id]
+    assert region["kept"], f"#{region_id} was replaced, not updated: it may not be heard"
+    assert region["polite"] and not region["nested"], region
+    return page.evaluate(f"window.heard[{region_id!r}]")
+
+
+def test_saving_marking_checking_in_and_searching_are_each_heard_once_politely(
+    browser: Browser, live_server, maya
+):
+    context = signed_in_context(browser, live_server, maya)
+    page = context.new_page()
+
+    page.goto(f"/journeys/{JOURNEY_SLUG}/{STAGE_SLUG}/")
+    page.evaluate(LISTEN)
+    status = page.locator(".prompt").first.get_by_role("status")
+    status_id = status.get_attribute("id")
+    page.locator("textarea").first.fill("Some days are lighter than others.")
+    expect(status).to_contain_text("Saved at")
+    page.locator(".prompt").first.get_by_role("button", name="Save").click()
+    page.wait_for_load_state("networkidle")
+    said = heard(page, status_id)
+    assert len(said) == 1 and said[0].startswith("Saved at"), said
+
+    page.get_by_role("button", name="Undo “Done”").click()
+    expect(page.get_by_role("button", name="Mark as done")).to_be_visible()
+    page.get_by_role("button", name="Mark as done").click()
+    expect(page.get_by_role("button", name="Undo “Done”")).to_be_visible()
+    said = heard(page, "progress-message")
+    assert len(said) == 2 and all(said), said
+    assert "Done" not in heard(page, status_id)[1:], "marking the stage spoke in the save status"
+
+    page.goto(f"/journeys/{JOURNEY_SLUG}/check-ins/")
+    page.evaluate(LISTEN)
+    page.get_by_role("radio", name="Mostly ready").check()
+    page.get_by_role("button", name="Save my check-in").click()
+    expect(page.locator("#check-in-status")).to_contain_text("Saved: Mostly ready")
+    assert len(heard(page, "check-in-status")) == 1
+
+    page.goto("/reflections/")
+    page.evaluate(LISTEN)
+    # Results come as the person types, after a short pause.
+    page.get_by_label("Search my reflections").fill("pillows")
+    expect(page.locator("#result-count")).to_contain_text("1 reflection contains “pillows”.")
+    assert heard(page, "result-count") == ["1 reflection contains “pillows”."]
+    context.close()
