@@ -39,6 +39,45 @@ def violations_on(page: Page, name: str) -> list[str]:
     return lines
 
 
+# GOV.UK's pattern: a summary above the fields whose links lead to them, and
+# each error beside its field, named by the field's aria-describedby.
+FORM_ERRORS = """() => {
+  const problems = [];
+  const summary = document.querySelector(".error-summary");
+  if (!summary) return ["there is no error summary"];
+  const first = document.querySelector(".field");
+  if (first && summary.compareDocumentPosition(first) !== Node.DOCUMENT_POSITION_FOLLOWING) {
+    problems.push("the error summary is not above the fields");
+  }
+  for (const link of summary.querySelectorAll("a")) {
+    const target = document.getElementById(decodeURIComponent(link.hash.slice(1)));
+    if (!target || !target.matches("input, select, textarea")) {
+      problems.push(`"${link.textContent.trim()}" does not lead to a field`);
+    }
+  }
+  for (const field of document.querySelectorAll(".field--error")) {
+    const message = field.querySelector(".error-message[id]");
+    const described = field.querySelector("[aria-describedby]");
+    const names = described ? described.getAttribute("aria-describedby").split(" ") : [];
+    if (!message || !names.includes(message.id)) {
+      const label = field.querySelector(".label").textContent.trim();
+      problems.push(`the error of "${label}" is not tied to its field`);
+    }
+  }
+  if (!document.querySelectorAll(".field--error").length && !summary.querySelector("li")) {
+    problems.push("the error summary lists nothing");
+  }
+  return problems;
+}"""
+
+
+def errors_on(page: Page, name: str) -> list[str]:
+    """axe's violations and GOV.UK's error pattern, on a page showing form errors."""
+    return violations_on(page, name) + [
+        f"{name} ({page.url}): {problem}" for problem in page.evaluate(FORM_ERRORS)
+    ]
+
+
 def assert_no_violations(found: list[str]) -> None:
     assert not found, f"{len(found)} accessibility problem(s):\n\n" + "\n\n".join(found)
 
@@ -133,7 +172,9 @@ def test_every_page_a_signed_in_person_can_reach_passes_axe(browser: Browser, li
     assert_no_violations(found)
 
 
-def test_every_form_with_errors_passes_axe(browser: Browser, live_server, maya):
+def test_every_form_with_errors_passes_axe_and_keeps_what_was_typed(
+    browser: Browser, live_server, maya
+):
     found = []
     signed_out = browser.new_context(base_url=live_server.url)
     page = signed_out.new_page()
@@ -143,47 +184,54 @@ def test_every_form_with_errors_passes_axe(browser: Browser, live_server, maya):
     page.get_by_label("Password", exact=True).fill("short")
     page.get_by_role("button", name="Create account").click()
     expect(page.locator(".error-summary")).to_be_visible()
-    found += violations_on(page, "sign up with errors")
+    found += errors_on(page, "sign up with errors")
+    expect(page.get_by_label("Username")).to_have_value("maya")
+    # The summary's links lead to the fields.
+    page.locator(".error-summary a").first.click()
+    expect(page.get_by_label("Username")).to_be_focused()
 
     page.goto("/accounts/login/")
     page.get_by_label("Username").fill("maya")
     page.get_by_label("Password").fill("not my password")
     page.get_by_role("button", name="Sign in").click()
     expect(page.locator(".error-summary")).to_be_visible()
-    found += violations_on(page, "sign in with errors")
+    found += errors_on(page, "sign in with errors")
+    expect(page.get_by_label("Username")).to_have_value("maya")
 
     page.goto("/accounts/password_reset/")
     page.get_by_label("Email").fill("not an address")
     page.get_by_role("button", name="Send the link").click()
     expect(page.locator(".error-summary")).to_be_visible()
-    found += violations_on(page, "password reset with errors")
+    found += errors_on(page, "password reset with errors")
     signed_out.close()
 
     context = signed_in_context(browser, live_server, maya)
     page = context.new_page()
     page.goto(f"/journeys/{JOURNEY_SLUG}/check-ins/")
+    page.get_by_label("A short note").fill("Tired, but hopeful.")
     page.get_by_role("button", name="Save my check-in").click()
     expect(page.locator(".error-summary")).to_be_visible()
-    found += violations_on(page, "check-in with an error (in place)")
+    found += errors_on(page, "check-in with an error (in place)")
+    expect(page.get_by_label("A short note")).to_have_value("Tired, but hopeful.")
 
     reflection = Reflection.objects.for_user(maya).first()
     page.goto(f"/reflections/{reflection.pk}/edit/")
     page.locator("textarea").fill("")
     page.get_by_role("button", name="Save").click()
     expect(page.locator(".error-summary")).to_be_visible()
-    found += violations_on(page, "reflection edit with empty text")
+    found += errors_on(page, "reflection edit with empty text")
 
     page.goto("/account/")
     page.get_by_label("Username").fill("")
     page.get_by_role("button", name="Save changes").click()
     expect(page.locator(".error-summary")).to_be_visible()
-    found += violations_on(page, "account details with errors")
+    found += errors_on(page, "account details with errors")
 
     page.goto("/account/delete/")
     page.get_by_label("Your password").fill("not my password")
     page.get_by_role("button", name="Delete my account for good").click()
     expect(page.locator(".error-summary")).to_be_visible()
-    found += violations_on(page, "account delete with a wrong password")
+    found += errors_on(page, "account delete with a wrong password")
 
     # Without JavaScript the same forms answer with whole pages. axe needs
     # JavaScript, so the forms are sent as a browser without it would send
@@ -191,14 +239,15 @@ def test_every_form_with_errors_passes_axe(browser: Browser, live_server, maya):
     page.goto(f"/journeys/{JOURNEY_SLUG}/check-ins/")
     page.locator("form.check-in__form").evaluate("form => form.submit()")
     expect(page.locator(".error-summary")).to_be_visible()
-    found += violations_on(page, "check-in with an error (whole page)")
+    found += errors_on(page, "check-in with an error (whole page)")
 
     page.goto(f"/journeys/{JOURNEY_SLUG}/{STAGE_SLUG}/")
     page.locator("form.reflection-form").first.evaluate(
         "form => { form.querySelector('textarea').value = 'x'.repeat(20001); form.submit() }"
     )
     expect(page.locator(".error-summary")).to_be_visible()
-    found += violations_on(page, "stage page with a reflection too long to save")
+    found += errors_on(page, "stage page with a reflection too long to save")
+    assert len(page.locator("textarea").first.input_value()) == 20_001
     context.close()
     assert_no_violations(found)
 
