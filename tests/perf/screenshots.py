@@ -1,12 +1,12 @@
 """Screenshots of Nearer's main pages, with a demo person's warm, plausible notes.
 
-    .venv/bin/python tests/perf/screenshots.py [--out docs/screenshots] [--dark]
+    .venv/bin/python tests/perf/screenshots.py [--out docs/screenshots] [--only PAGE ...]
 
 Renders every page in PAGES at a phone's width (390 px) and a laptop's
-(1280 px) in Debian's Chromium, as full-page PNGs named `<page>-<width>.png`
-(and `<page>-<width>-dark.png` with --dark). The data lives in a throwaway
-SQLite database (tests/perf/demo_site.py) that is removed afterwards;
-nothing of it is committed but the pictures.
+(1280 px) in Debian's Chromium, as full-page PNGs named `<page>-<width>.png`,
+and the pages in DARK with the dark theme, as `<page>-<width>-dark.png`.
+The data lives in a throwaway SQLite database (tests/perf/demo_site.py)
+that is removed afterwards; nothing of it is committed but the pictures.
 """
 
 import argparse
@@ -33,44 +33,47 @@ PAGES = [
     ("check-ins", f"{JOURNEY}/check-ins/", True),
     ("account", "/account/", True),
 ]
+DARK = {"home-signed-in", "stage", "check-ins"}
 WIDTHS = {390: 844, 1280: 900}
+
+
+def shoot(browser, site: DemoSite, out: Path, scheme: str, width: int, signed_in: bool, pages):
+    context = browser.new_context(
+        base_url=site.url,
+        viewport={"width": width, "height": WIDTHS[width]},
+        color_scheme=scheme,
+        reduced_motion="reduce",
+    )
+    if signed_in:
+        context.add_cookies([site.browser_cookie()])
+    page = context.new_page()
+    for name, path, wants_sign_in in pages:
+        if wants_sign_in != signed_in or (scheme == "dark" and name not in DARK):
+            continue
+        page.goto(path)
+        suffix = "-dark" if scheme == "dark" else ""
+        target = out / f"{name}-{width}{suffix}.png"
+        page.screenshot(path=target, full_page=True, animations="disabled")
+        print(target.relative_to(ROOT) if target.is_relative_to(ROOT) else target)
+    context.close()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
-    parser.add_argument("--dark", action="store_true", help="also render the dark theme")
     parser.add_argument("--only", nargs="*", help="page names to render (default: all)")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    schemes = ["light", "dark"] if args.dark else ["light"]
     pages = [page for page in PAGES if not args.only or page[0] in args.only]
 
     with DemoSite() as site, sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
         )
-        for scheme in schemes:
-            for width, height in WIDTHS.items():
+        for scheme in ("light", "dark"):
+            for width in WIDTHS:
                 for signed_in in (False, True):
-                    context = browser.new_context(
-                        base_url=site.url,
-                        viewport={"width": width, "height": height},
-                        color_scheme=scheme,
-                        reduced_motion="reduce",
-                    )
-                    if signed_in:
-                        context.add_cookies([site.browser_cookie()])
-                    page = context.new_page()
-                    for name, path, wants_sign_in in pages:
-                        if wants_sign_in != signed_in:
-                            continue
-                        page.goto(path)
-                        suffix = "-dark" if scheme == "dark" else ""
-                        target = args.out / f"{name}-{width}{suffix}.png"
-                        page.screenshot(path=target, full_page=True, animations="disabled")
-                        print(target.relative_to(ROOT) if target.is_relative_to(ROOT) else target)
-                    context.close()
+                    shoot(browser, site, args.out, scheme, width, signed_in, pages)
         browser.close()
 
 
