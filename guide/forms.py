@@ -15,6 +15,7 @@ class SignUpForm(UserCreationForm):
     email = forms.EmailField(
         label=_("Email address (optional)"),
         required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         help_text=_(
             "Only used if you forget your password. Leave it empty if you would rather not give it."
         ),
@@ -128,6 +129,11 @@ class AccountForm(forms.ModelForm):
         model = User
         fields = ["username", "email"]
         labels = {"email": _("Email address (optional)")}
+        # The browser may offer what it knows (WCAG 1.3.5, identify input purpose).
+        widgets = {
+            "username": forms.TextInput(attrs={"autocomplete": "username"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+        }
         help_texts = {
             "username": _("A first name or a made-up name is fine. Letters, digits and @ . + - _"),
             "email": _("Only used if you forget your password."),
