@@ -136,6 +136,18 @@ def test_no_page_scrolls_sideways_on_a_small_phone_or_at_200_percent_zoom(
     report(problems, f"Pages wider than {width}px (elements past the right edge)")
 
 
+def test_no_page_scrolls_sideways_with_the_text_alone_at_200_percent(
+    browser: Browser, live_server, maya
+):
+    problems = {}
+    for path, page in pages_at(browser, live_server, maya, 1280):
+        # As a browser's "text size" setting does: every rem doubles.
+        page.evaluate("document.documentElement.style.fontSize = '200%'")
+        assert page.evaluate("getComputedStyle(document.documentElement).fontSize") == "32px"
+        problems[path] = measure(page, "overflowing")
+    report(problems, "Pages wider than 1280px with text at 200% (elements past the right edge)")
+
+
 def test_touch_targets_are_at_least_44px_on_a_phone(browser: Browser, live_server, maya):
     problems = {}
     for path, page in pages_at(browser, live_server, maya, 390, 844, has_touch=True):
