@@ -27,6 +27,15 @@ ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 
 
+def _exit_on_sigterm(signum, frame) -> None:
+    raise SystemExit(128 + signum)
+
+
+# A run stopped with SIGTERM (a timeout, a CI job ending) still stops its
+# server and removes its scratch folder on the way out.
+signal.signal(signal.SIGTERM, _exit_on_sigterm)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
