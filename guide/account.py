@@ -23,7 +23,7 @@ from guide.forms import AccountForm, DeleteAccountForm
 from guide.middleware import TIME_ZONE_SESSION_KEY
 from guide.sessions import end_sessions_of
 from journeys.export import export_data, export_markdown
-from journeys.models import profile_for
+from journeys.models import ROLE_SESSION_KEY, profile_for
 
 CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
 # Keeps the cookie that carries the "you are signed out / deleted" message to
@@ -67,6 +67,7 @@ def account(request: HttpRequest) -> HttpResponse:
             profile.time_zone = form.cleaned_data["time_zone"]
             profile.save(update_fields=["role", "time_zone"])
         request.session[TIME_ZONE_SESSION_KEY] = profile.time_zone
+        request.session[ROLE_SESSION_KEY] = profile.role
         messages.success(request, _("Your changes are saved."))
         return redirect("account")
     return render(request, "account/account.html", {"form": form, "profile": profile})

@@ -1,6 +1,5 @@
 from django.contrib.auth import login
 from django.db import DatabaseError, connection, transaction
-from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -8,32 +7,13 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_safe
 
 from guide.forms import SignUpForm
-from journeys.models import (
-    CheckIn,
-    Journey,
-    Profile,
-    ProgressStatus,
-    Reflection,
-    Stage,
-    StageProgress,
-)
+from journeys.models import CheckIn, Journey, Profile, Reflection, Stage, suggested_next
 
 
 def _suggested_stage(user, journey: Journey) -> Stage | None:
-    """As the journey overview suggests: a stage in progress, else the first
-    not started, else one marked "Not ready yet"; never a done one."""
-    status = StageProgress.objects.for_user(user).filter(stage=OuterRef("pk")).values("status")
-    stages = list(
-        Stage.objects.published()
-        .filter(journey=journey)
-        .annotate(status=Subquery(status[:1]))
-        .order_by("position")
-    )
-    for wanted in (ProgressStatus.IN_PROGRESS, None, ProgressStatus.NOT_READY):
-        for stage in stages:
-            if stage.status == wanted:
-                return stage
-    return None
+    """The stage the journey overview suggests next."""
+    stages = Stage.objects.published().filter(journey=journey).with_status_for(user)
+    return suggested_next(stages.order_by("position"))
 
 
 def _where_i_left_off(user, journey: Journey) -> dict:

@@ -1,3 +1,5 @@
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -8,6 +10,10 @@ from journeys.fields import EncryptedTextField
 
 REFLECTION_MAX_LENGTH = 20_000
 CHECK_IN_NOTE_MAX_LENGTH = 2_000
+
+# The person's role (a Role value), copied into the session by the site at
+# sign-in and whenever it changes, so showing their prompts costs no query.
+ROLE_SESSION_KEY = "role"
 
 
 class Audience(models.TextChoices):
@@ -50,6 +56,11 @@ class Journey(models.Model):
 class StageQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published=True, journey__published=True)
+
+    def with_status_for(self, user):
+        """Each stage with `status`: this person's ProgressStatus, or None when not started."""
+        mine = StageProgress.objects.for_user(user).filter(stage=models.OuterRef("pk"))
+        return self.annotate(status=models.Subquery(mine.values("status")[:1]))
 
 
 class Stage(models.Model):
@@ -146,6 +157,18 @@ class ProgressStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", _("In progress")
     NOT_READY = "not_ready", _("Not ready yet")
     DONE = "done", _("Done")
+
+
+def suggested_next(stages: Iterable[Stage]) -> Stage | None:
+    """Where to go on, from stages in order with their `status` (see
+    StageQuerySet.with_status_for): one in progress, else the first not
+    started, else one not ready yet; never a done one."""
+    stages = list(stages)
+    for wanted in (ProgressStatus.IN_PROGRESS, None, ProgressStatus.NOT_READY):
+        for stage in stages:
+            if stage.status == wanted:
+                return stage
+    return None
 
 
 class StageProgress(models.Model):

@@ -6,7 +6,15 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from journeys.models import Journey, Profile, ProgressStatus, Prompt, Reflection, Stage
+from journeys.models import (
+    Journey,
+    Profile,
+    ProgressStatus,
+    Prompt,
+    Reflection,
+    Stage,
+    suggested_next,
+)
 from journeys.models import StageProgress as Progress
 
 URL = reverse("journeys:journey", args=["together"])
@@ -25,6 +33,35 @@ def status_of(content: str, title: str) -> str:
 def suggested(content: str) -> str:
     row = content[content.index("task-list__item--suggested") :]
     return re.search(r'class="task-list__link"[^>]*>([^<]+)</a>', row).group(1)
+
+
+IN_PROGRESS = ProgressStatus.IN_PROGRESS
+NOT_READY = ProgressStatus.NOT_READY
+DONE = ProgressStatus.DONE
+
+
+@pytest.mark.parametrize(
+    ("mine", "expected"),
+    [
+        ({}, "accepting"),
+        ({"accepting": DONE, "pace": IN_PROGRESS}, "pace"),
+        ({"accepting": NOT_READY}, "listening"),
+        ({"accepting": DONE, "listening": NOT_READY, "pace": DONE}, "listening"),
+        ({"accepting": DONE, "listening": DONE, "pace": DONE}, None),
+    ],
+)
+def test_the_suggestion_is_in_progress_else_not_started_else_not_ready_never_done(
+    alice, bob, journey, mine, expected
+):
+    # The one rule behind the overview's "Suggested next" and the home page's.
+    for slug, status in mine.items():
+        mark(alice, slug, status)
+    mark(bob, "listening", IN_PROGRESS)  # someone else's progress does not count
+
+    stages = Stage.objects.filter(journey=journey).with_status_for(alice).order_by("position")
+    suggestion = suggested_next(stages)
+
+    assert (suggestion.slug if suggestion else None) == expected
 
 
 def test_it_asks_a_signed_out_visitor_to_sign_in(client, journey):
