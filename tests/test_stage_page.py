@@ -1,5 +1,6 @@
 """The stage page: introduction, the prompts meant for me, my earlier reflections, drafts."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -7,7 +8,17 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
 
-from journeys.models import Journey, Profile, Prompt, Reflection, Role, Stage, StageProgress
+from journeys.forms import ReflectionForm
+from journeys.models import (
+    ROLE_SESSION_KEY,
+    Journey,
+    Profile,
+    Prompt,
+    Reflection,
+    Role,
+    Stage,
+    StageProgress,
+)
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -65,6 +76,45 @@ def test_someone_who_rather_not_say_sees_only_the_prompts_for_everyone(client, j
     assert "what about listening?" not in content
 
 
+def test_a_role_changed_on_the_account_page_changes_the_prompts_at_once(alice_client, journey):
+    data = {"username": "alice", "email": "", "role": Role.PARTNER, "time_zone": "Europe/London"}
+    alice_client.post(reverse("account"), data)
+
+    content = alice_client.get(stage_url()).content.decode()
+
+    assert "As the partner, what about listening?" in content
+    assert "As the one recovering" not in content
+
+
+def test_a_session_begun_before_roles_were_kept_in_it_still_shows_my_prompts(alice_client, journey):
+    session = alice_client.session
+    del session[ROLE_SESSION_KEY]
+    session.save()
+
+    content = alice_client.get(stage_url()).content.decode()
+
+    assert "As the one recovering, what about listening?" in content
+    assert alice_client.session[ROLE_SESSION_KEY] == Role.RECOVERING
+
+
+def test_the_empty_box_is_written_out_just_as_the_form_renders_it(
+    alice_client, journey, everyones_prompt
+):
+    def box(html: str) -> str:
+        start = html.index(f'<span id="ids-{everyones_prompt.pk}">')
+        end = html.index('<div class="save-bar">', start)
+        return re.sub(r">\s+<", "><", html[start:end]).strip()
+
+    content = alice_client.get(stage_url()).content.decode()
+    form = ReflectionForm(auto_id=f"p{everyones_prompt.pk}-%s")
+    rendered = (
+        f'<span id="ids-{everyones_prompt.pk}">{form["reflection"]}{form["version"]}</span>'
+        f"{form['text'].as_field_group()}"
+    )
+
+    assert box(content) == box(rendered + '<div class="save-bar">')
+
+
 def test_each_prompt_has_a_box_that_saves_to_it(alice_client, journey, everyones_prompt):
     content = alice_client.get(stage_url()).content.decode()
     save = reverse("journeys:save_reflection", args=["together", "listening", everyones_prompt.pk])
@@ -113,14 +163,29 @@ def test_it_never_shows_someone_elses_reflections(alice_client, bob, everyones_p
     assert "What you wrote before" not in content
 
 
-def test_older_reflections_fold_away_after_the_three_newest(alice_client, alice, everyones_prompt):
+def test_it_shows_the_three_newest_and_links_to_all_of_them_in_my_reflections(
+    alice_client, alice, everyones_prompt
+):
     for n in range(5):
         write(alice, everyones_prompt, f"Entry {n}", timezone.now() - timedelta(days=n))
 
     content = alice_client.get(stage_url()).content.decode()
 
-    assert "Show 2 more" in content
-    assert content.index("Entry 2") < content.index("<details") < content.index("Entry 3")
+    assert content.index("Entry 0") < content.index("Entry 1") < content.index("Entry 2")
+    assert "Entry 3" not in content
+    assert "You have written 5 reflections on this question; the newest are above." in content
+    all_of_them = f"{reverse('journeys:reflections')}?stage={everyones_prompt.stage_id}"
+    assert f'<a href="{all_of_them}">See everything you wrote in Listening</a>' in content
+
+
+def test_three_reflections_need_no_link_to_the_rest(alice_client, alice, everyones_prompt):
+    for n in range(3):
+        write(alice, everyones_prompt, f"Entry {n}")
+
+    content = alice_client.get(stage_url()).content.decode()
+
+    assert "Entry 2" in content
+    assert "You have written" not in content
 
 
 def test_it_links_the_previous_and_next_stages(alice_client, journey):
@@ -239,8 +304,10 @@ def test_the_page_takes_the_same_few_queries_however_much_i_wrote(
     url = stage_url()
     alice_client.get(url)
 
-    with django_assert_max_num_queries(8):
+    # The session, me, the stages with my progress, the prompts, which of my
+    # reflections are newest, and those.
+    with django_assert_max_num_queries(6):
         response = alice_client.get(url)
 
     assert response.status_code == 200
-    assert "Note 0" in response.content.decode()
+    assert f"Note {count - 1}" in response.content.decode()

@@ -14,10 +14,11 @@ reflection. Every failure keeps the text in the box and says so:
   failure renders the stage page again with the text still in the box.
 """
 
+from collections import defaultdict
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,6 +32,7 @@ from django_htmx.middleware import HtmxDetails
 
 from journeys.forms import ReflectionForm, StageProgressForm
 from journeys.models import (
+    ROLE_SESSION_KEY,
     Journey,
     ProgressStatus,
     Prompt,
@@ -38,6 +40,7 @@ from journeys.models import (
     Stage,
     StageProgress,
     profile_for,
+    suggested_next,
 )
 from journeys.views.signed_in import signed_in
 
@@ -46,6 +49,8 @@ STAGE_PAGE = "journeys/stage.html"
 NOT_SAVED = (OperationalError, IntegrityError)
 # What the form's hx-trigger listens for to save again (see save_retry).
 RETRY_EVENT = "nearer-retry"
+# Earlier reflections shown under a prompt; My reflections has them all.
+EARLIER_SHOWN = 3
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -69,23 +74,66 @@ def _stage_for(request: HttpRequest, journey_slug: str, stage_slug: str) -> Stag
     return get_object_or_404(stages, journey__slug=journey_slug, slug=stage_slug)
 
 
-def _prompt_for(request: HttpRequest, journey_slug: str, stage_slug: str, prompt_id: int) -> Prompt:
-    # One query: the prompt, checked against the same rule as _stage_for.
+def _stage_and_siblings(
+    request: HttpRequest, journey_slug: str, stage_slug: str
+) -> tuple[Stage, list[Stage]]:
+    """The stage, and every stage of its journey in order (for "Stage 2 of 10"
+    and the pager), each with this person's status: one query."""
+    stages = (
+        _visible_stages(request)
+        .filter(journey__slug=journey_slug)
+        .select_related("journey")
+        .with_status_for(request.user)
+        .order_by("position")
+    )
+    siblings = list(stages)
+    stage = next((sibling for sibling in siblings if sibling.slug == stage_slug), None)
+    if stage is None:
+        raise Http404
+    return stage, siblings
+
+
+def _visible_prompts(request: HttpRequest, journey_slug: str, stage_slug: str):
+    """Prompts of the stage at this address, by the same rule as _stage_for."""
     stages = _visible_stages(request).filter(journey__slug=journey_slug, slug=stage_slug)
-    prompts = Prompt.objects.select_related("stage__journey").filter(stage__in=stages)
+    return Prompt.objects.filter(stage__in=stages)
+
+
+def _prompt_for(request: HttpRequest, journey_slug: str, stage_slug: str, prompt_id: int) -> Prompt:
+    prompts = _visible_prompts(request, journey_slug, stage_slug).select_related("stage__journey")
     return get_object_or_404(prompts, pk=prompt_id)
 
 
+def _role_of(request: HttpRequest) -> str:
+    """The person's role, from the session (see ROLE_SESSION_KEY)."""
+    role = request.session.get(ROLE_SESSION_KEY)
+    if role is None:
+        # A session begun before the role was kept in it.
+        role = request.session[ROLE_SESSION_KEY] = profile_for(request.user).role
+    return role
+
+
 def _prompts_with_reflections(request: HttpRequest, stage: Stage) -> list[Prompt]:
-    """The prompts meant for this person, each with their own reflections, newest first."""
-    role = profile_for(request.user).role
+    """The prompts meant for this person, each with how many reflections they
+    wrote on it (`my_count`) and the newest few (`my_reflections`)."""
+    prompts = Prompt.objects.for_role(_role_of(request)).filter(stage=stage).order_by("position")
+    prompts = list(prompts)
     mine = Reflection.objects.for_user(request.user).order_by("-created", "-pk")
-    prompts = Prompt.objects.for_role(role).filter(stage=stage).order_by("position")
-    return list(prompts.prefetch_related(Prefetch("reflections", mine, to_attr="my_reflections")))
+    # Ids first (nothing to decrypt), then only the reflections shown.
+    newest_first = defaultdict(list)
+    for pk, prompt_id in mine.filter(prompt__in=prompts).values_list("pk", "prompt_id"):
+        newest_first[prompt_id].append(pk)
+    shown = [pk for pks in newest_first.values() for pk in pks[:EARLIER_SHOWN]]
+    reflections = list(mine.filter(pk__in=shown)) if shown else []
+    for prompt in prompts:
+        prompt.my_count = len(newest_first[prompt.pk])
+        prompt.my_reflections = [r for r in reflections if r.prompt_id == prompt.pk]
+    return prompts
 
 
-def _form_id(prompt: Prompt) -> str:
-    return f"p{prompt.pk}-%s"
+def _form_id(prompt_id: int) -> str:
+    # The ids the template writes out for an empty box, too (p5-text, p5-version…).
+    return f"p{prompt_id}-%s"
 
 
 def _stage_url(stage: Stage, prompt: Prompt | None = None) -> str:
@@ -93,28 +141,27 @@ def _stage_url(stage: Stage, prompt: Prompt | None = None) -> str:
     return f"{url}#prompt-{prompt.pk}" if prompt else url
 
 
-def _suggested_next(stages: list[Stage]) -> Stage | None:
-    """Where to go on: a stage in progress, else the first not started, else one not ready yet."""
-    for wanted in (ProgressStatus.IN_PROGRESS, None, ProgressStatus.NOT_READY):
-        for stage in stages:
-            if stage.status == wanted:
-                return stage
-    return None
+def _box_ctx(stage: Stage, prompts: list[Prompt]) -> dict:
+    """The addresses the prompts' boxes need, worked out once for the page."""
+    args = [stage.journey.slug, stage.slug]
+    for prompt in prompts:
+        prompt.save_url = reverse("journeys:save_reflection", args=[*args, prompt.pk])
+    return {
+        "stage_url": reverse("journeys:stage", args=args),
+        "retry_url": reverse("journeys:save_retry", args=args),
+    }
 
 
 @signed_in()
 @require_GET
 def journey(request: HtmxHttpRequest, journey_slug: str) -> HttpResponse:
     journey = _journey_for(request, journey_slug)
-    stages = list(_visible_stages(request).filter(journey=journey).order_by("position"))
-    progress = StageProgress.objects.for_user(request.user).filter(stage__journey=journey)
-    statuses = dict(progress.values_list("stage_id", "status"))
-    for stage in stages:
-        stage.status = statuses.get(stage.pk)
+    stages = _visible_stages(request).filter(journey=journey).with_status_for(request.user)
+    stages = list(stages.order_by("position"))
     ctx = {
         "journey": journey,
         "stages": stages,
-        "suggested": _suggested_next(stages),
+        "suggested": suggested_next(stages),
         "done_count": sum(stage.status == ProgressStatus.DONE for stage in stages),
         "preview": not journey.published,
     }
@@ -124,42 +171,45 @@ def journey(request: HtmxHttpRequest, journey_slug: str) -> HttpResponse:
 @signed_in()
 @require_GET
 def stage(request: HtmxHttpRequest, journey_slug: str, stage_slug: str) -> HttpResponse:
+    if request.htmx and "prompt" in request.GET:
+        return _new_reflection_box(request, journey_slug, stage_slug, request.GET["prompt"])
+    return _stage_page(request, journey_slug, stage_slug)
+
+
+def _new_reflection_box(
+    request: HttpRequest, journey_slug: str, stage_slug: str, prompt_id: str
+) -> HttpResponse:
+    """For "Start a new reflection": the prompt again, with an empty box."""
     stage = _stage_for(request, journey_slug, stage_slug)
     prompts = _prompts_with_reflections(request, stage)
-    if request.htmx and "prompt" in request.GET:
-        # "Start a new reflection": the prompt again, with an empty box.
-        prompt = next((p for p in prompts if str(p.pk) == request.GET["prompt"]), None)
-        if prompt is None:
-            raise Http404
-        prompt.form = ReflectionForm(auto_id=_form_id(prompt))
-        prompt.form.fields["text"].widget.attrs["autofocus"] = True
-        return render(request, f"{STAGE_PAGE}#prompt", {"stage": stage, "prompt": prompt})
-    return _stage_page(request, stage, prompts)
+    prompt = next((p for p in prompts if str(p.pk) == prompt_id), None)
+    if prompt is None:
+        raise Http404
+    ctx = _box_ctx(stage, [prompt]) | {"stage": stage, "prompt": prompt, "autofocus": True}
+    return render(request, f"{STAGE_PAGE}#prompt", ctx)
 
 
 def _stage_page(
     request: HttpRequest,
-    stage: Stage,
-    prompts: list[Prompt],
+    journey_slug: str,
+    stage_slug: str,
     failed: ReflectionForm | None = None,
     failed_prompt: Prompt | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    """The stage page; after a save that failed without JavaScript, with that
+    box's form (`failed`) showing the error and the text."""
+    stage, siblings = _stage_and_siblings(request, journey_slug, stage_slug)
+    prompts = _prompts_with_reflections(request, stage)
     for prompt in prompts:
-        is_failed = failed_prompt is not None and prompt.pk == failed_prompt.pk
-        prompt.form = failed if is_failed else ReflectionForm(auto_id=_form_id(prompt))
-    siblings = list(
-        _visible_stages(request)
-        .filter(journey_id=stage.journey_id)
-        .order_by("position")
-        .only("slug", "title", "position", "published")
-    )
-    index = next(i for i, sibling in enumerate(siblings) if sibling.pk == stage.pk)
-    ctx = {
+        if failed_prompt is not None and prompt.pk == failed_prompt.pk:
+            prompt.failed = failed
+    index = siblings.index(stage)
+    ctx = _box_ctx(stage, prompts) | {
         "stage": stage,
         "prompts": prompts,
         "failed": failed,
-        "progress": StageProgress.objects.for_user(request.user).filter(stage=stage).first(),
+        "progress_status": stage.status,
         "number": index + 1,
         "stage_count": len(siblings),
         "previous": siblings[index - 1] if index > 0 else None,
@@ -180,8 +230,16 @@ def save_reflection(
 ) -> HttpResponse:
     if not request.user.is_authenticated:
         return _signed_out(request, journey_slug, stage_slug, prompt_id)
+    form = ReflectionForm(request.POST, auto_id=_form_id(prompt_id))
+    if form.is_valid() and not form.is_empty and form.cleaned_data["reflection"]:
+        # Most saves, as the person writes: one UPDATE and no other query.
+        try:
+            if saved := _update(request, journey_slug, stage_slug, prompt_id, form.cleaned_data):
+                return _saved(request, journey_slug, stage_slug, saved)
+        except NOT_SAVED:
+            prompt = _prompt_for(request, journey_slug, stage_slug, prompt_id)
+            return _not_saved(request, prompt, form, "busy", status=503)
     prompt = _prompt_for(request, journey_slug, stage_slug, prompt_id)
-    form = ReflectionForm(request.POST, auto_id=_form_id(prompt))
     if not form.is_valid():
         return _not_saved(request, prompt, form, "invalid", status=422)
     if form.is_empty:
@@ -190,23 +248,32 @@ def save_reflection(
         reflection, other = _save(request, prompt, form.cleaned_data)
     except NOT_SAVED:
         return _not_saved(request, prompt, form, "busy", status=503)
-    return _saved(request, prompt, reflection, other)
+    return _saved(request, journey_slug, stage_slug, reflection, other)
+
+
+def _update(
+    request: HttpRequest, journey_slug: str, stage_slug: str, prompt_id: int, data: dict
+) -> Reflection | None:
+    """Saves over this person's reflection if it is still at the version the
+    box was showing, on a prompt of the stage at this address; None if not."""
+    pk, version, text = data["reflection"], data["version"], data["text"]
+    prompts = _visible_prompts(request, journey_slug, stage_slug).filter(pk=prompt_id)
+    mine = Reflection.objects.for_user(request.user).filter(pk=pk, version=version)
+    now = timezone.now()
+    if mine.filter(prompt__in=prompts).update(text=text, version=version + 1, updated=now):
+        return Reflection(pk=pk, prompt_id=prompt_id, text=text, version=version + 1, updated=now)
+    return None
 
 
 def _save(request: HttpRequest, prompt: Prompt, data: dict) -> tuple[Reflection, Reflection | None]:
-    """Saves the text. Returns the reflection that holds it, and the other
-    version when another tab had saved first (then the text is kept as a new
-    reflection, so neither is lost)."""
-    pk, version, text = data["reflection"], data["version"], data["text"]
-    if not pk:
-        return _start(request, prompt, text), None
-    now = timezone.now()
-    mine = Reflection.objects.for_user(request.user).filter(pk=pk, prompt=prompt)
-    if mine.filter(version=version).update(text=text, version=version + 1, updated=now):
-        saved = Reflection(pk=pk, prompt=prompt, text=text, version=version + 1, updated=now)
-        return saved, None
-    other = get_object_or_404(mine)
-    return _start(request, prompt, text), other
+    """Saves the text as a new reflection, when the box held none or when its
+    update (see _update) found another tab had saved first. Returns the new
+    reflection, and in the second case the other version, so neither is lost."""
+    if not data["reflection"]:
+        return _start(request, prompt, data["text"]), None
+    mine = Reflection.objects.for_user(request.user)
+    other = get_object_or_404(mine, pk=data["reflection"], prompt=prompt)
+    return _start(request, prompt, data["text"]), other
 
 
 def _start(request: HttpRequest, prompt: Prompt, text: str) -> Reflection:
@@ -223,20 +290,25 @@ def _start(request: HttpRequest, prompt: Prompt, text: str) -> Reflection:
 
 
 def _saved(
-    request: HtmxHttpRequest, prompt: Prompt, reflection: Reflection, other: Reflection | None
+    request: HtmxHttpRequest,
+    journey_slug: str,
+    stage_slug: str,
+    reflection: Reflection,
+    other: Reflection | None = None,
 ) -> HttpResponse:
     if not request.htmx:
         if other:
             messages.warning(request, _conflict_message())
         else:
             messages.success(request, _("Saved."))
-        return redirect(_stage_url(prompt.stage, prompt))
-    form = ReflectionForm(
-        auto_id=_form_id(prompt),
-        initial={"reflection": reflection.pk, "version": reflection.version},
-    )
-    state = "conflict" if other else "saved"
-    ctx = _status_ctx(prompt, form, state) | {"reflection": reflection, "other": other}
+        url = reverse("journeys:stage", args=[journey_slug, stage_slug])
+        return redirect(f"{url}#prompt-{reflection.prompt_id}")
+    ctx = {
+        "prompt": Prompt(pk=reflection.prompt_id),
+        "state": "conflict" if other else "saved",
+        "reflection": reflection,
+        "other": other,
+    }
     return render(request, f"{STAGE_PAGE}#save-response", ctx, status=409 if other else 200)
 
 
@@ -275,8 +347,8 @@ def _not_saved(
     if request.htmx:
         ctx = _status_ctx(prompt, form, state)
         return render(request, f"{STAGE_PAGE}#save-response", ctx, status=status)
-    prompts = _prompts_with_reflections(request, prompt.stage)
-    return _stage_page(request, prompt.stage, prompts, form, prompt, status=status)
+    stage = prompt.stage
+    return _stage_page(request, stage.journey.slug, stage.slug, form, prompt, status=status)
 
 
 def _signed_out(
@@ -343,7 +415,8 @@ def stage_progress(request: HtmxHttpRequest, journey_slug: str, stage_slug: str)
         else:
             messages.error(request, _("That did not work just now. Please try again."))
         return redirect(f"{_stage_url(stage)}#stage-progress")
-    ctx = {"stage": stage, "progress": progress, "message": message, "answered": True}
+    status_now = progress.status if progress else None
+    ctx = {"stage": stage, "progress_status": status_now, "message": message, "answered": True}
     return render(request, f"{STAGE_PAGE}#progress-response", ctx, status=status)
 
 
