@@ -75,7 +75,6 @@ class ReflectionSearchForm(forms.Form):
         # Only the stages this person has written in: nothing else would match.
         self.fields["stage"].queryset = (
             Stage.objects.filter(prompts__reflections__user=user)
-            .select_related("journey")
             .distinct()
             .order_by("journey__title", "position")
         )

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -5,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.debug import SafeExceptionReporterFilter
 
+from journeys.forms import ReflectionSearchForm
 from journeys.models import REFLECTION_MAX_LENGTH, Prompt, Reflection
 from journeys.templatetags.dates_in_words import day_in_words
 
@@ -191,6 +193,28 @@ def test_the_stage_list_offers_only_stages_i_wrote_in(alice_client, alice, bob, 
 
     assert ">Accepting</option>" in content
     assert ">Your pace</option>" not in content
+
+
+@pytest.mark.parametrize("params", [{}, {"q": "tea & <cake>", "stage": "listening"}])
+def test_the_search_fields_are_written_out_just_as_the_form_renders_them(
+    alice_client, alice, journey, params
+):
+    write(alice, prompt_in(journey, "accepting"), "tea")
+    write(alice, prompt_in(journey, "listening"), "tea & <cake>")
+    if "stage" in params:
+        params = {**params, "stage": prompt_in(journey, params["stage"]).stage_id}
+
+    def fields(html: str) -> str:
+        start = html.index('<div class="field">')
+        end = html.index('<div class="button-group">', start)
+        return re.sub(r">\s+<", "><", html[start:end]).strip()
+
+    content = alice_client.get(LIST_URL, params).content.decode()
+    form = ReflectionSearchForm(params or None, user=alice)
+    assert not form.errors
+    rendered = f"{form['q'].as_field_group()}{form['stage'].as_field_group()}</div>"
+
+    assert fields(content) == fields(rendered + '<div class="button-group">')
 
 
 def test_search_and_filter_together(alice_client, alice, journey):

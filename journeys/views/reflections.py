@@ -39,13 +39,30 @@ def _containing(reflections: Iterable[Reflection], words: str) -> list[Reflectio
 
 def _by_day(reflections: Iterable[Reflection]) -> list[tuple[date, list[Reflection]]]:
     days: list[tuple[date, list[Reflection]]] = []
-    for reflection in reflections:
+    for reflection in _with_links(reflections):
         day = timezone.localdate(reflection.created)
         if days and days[-1][0] == day:
             days[-1][1].append(reflection)
         else:
             days.append((day, [reflection]))
     return days
+
+
+def _with_links(reflections: Iterable[Reflection]) -> Iterable[Reflection]:
+    """Each reflection with the addresses its row links to: its stage (when
+    people can open it), edit and delete. Worked out here, once per stage,
+    as a {% url %} for each would cost the list most of its time."""
+    stage_urls: dict[int, str | None] = {}
+    for reflection in reflections:
+        stage = reflection.prompt.stage
+        if stage.pk not in stage_urls:
+            open_to_people = stage.published and stage.journey.published
+            args = [stage.journey.slug, stage.slug]
+            stage_urls[stage.pk] = reverse("journeys:stage", args=args) if open_to_people else None
+        reflection.stage_url = stage_urls[stage.pk]
+        reflection.edit_url = reverse("journeys:reflection_edit", args=[reflection.pk])
+        reflection.delete_url = reverse("journeys:reflection_delete", args=[reflection.pk])
+        yield reflection
 
 
 def _save_if_unchanged(request: HttpRequest, pk: int, text: str, version: int) -> bool:
