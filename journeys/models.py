@@ -91,6 +91,15 @@ class Stage(models.Model):
 
 
 class PromptQuerySet(models.QuerySet):
+    def at(self, journey_slug: str, stage_slug: str, *, drafts: bool = False):
+        """The prompts of the stage at this address: of a published stage of a
+        published journey (as StageQuerySet.published), or any when `drafts`.
+        One filter() with every lookup: an autosave checks this on each save."""
+        lookups = {"stage__slug": stage_slug, "stage__journey__slug": journey_slug}
+        if not drafts:
+            lookups |= {"stage__published": True, "stage__journey__published": True}
+        return self.filter(**lookups)
+
     def for_role(self, role: str):
         """The prompts a person of this role sees: everyone's, and their own."""
         audiences = [Audience.EVERYONE]

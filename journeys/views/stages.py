@@ -94,9 +94,8 @@ def _stage_and_siblings(
 
 
 def _visible_prompts(request: HttpRequest, journey_slug: str, stage_slug: str):
-    """Prompts of the stage at this address, by the same rule as _stage_for."""
-    stages = _visible_stages(request).filter(journey__slug=journey_slug, slug=stage_slug)
-    return Prompt.objects.filter(stage__in=stages)
+    """Prompts of the stage at this address, by the same rule as _visible_stages."""
+    return Prompt.objects.at(journey_slug, stage_slug, drafts=request.user.is_staff)
 
 
 def _prompt_for(request: HttpRequest, journey_slug: str, stage_slug: str, prompt_id: int) -> Prompt:
@@ -257,10 +256,12 @@ def _update(
     """Saves over this person's reflection if it is still at the version the
     box was showing, on a prompt of the stage at this address; None if not."""
     pk, version, text = data["reflection"], data["version"], data["text"]
-    prompts = _visible_prompts(request, journey_slug, stage_slug).filter(pk=prompt_id)
-    mine = Reflection.objects.for_user(request.user).filter(pk=pk, version=version)
+    prompt = _visible_prompts(request, journey_slug, stage_slug).filter(pk=prompt_id)
+    mine = Reflection.objects.for_user(request.user)
     now = timezone.now()
-    if mine.filter(prompt__in=prompts).update(text=text, version=version + 1, updated=now):
+    if mine.filter(pk=pk, version=version, prompt__in=prompt).update(
+        text=text, version=version + 1, updated=now
+    ):
         return Reflection(pk=pk, prompt_id=prompt_id, text=text, version=version + 1, updated=now)
     return None
 
