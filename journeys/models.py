@@ -3,6 +3,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -160,6 +161,12 @@ class Reflection(models.Model):
 
     def __str__(self) -> str:
         return f"Reflection {self.pk}"
+
+    def edit_url(self) -> str:
+        return reverse("journeys:reflection_edit", args=[self.pk])
+
+    def delete_url(self) -> str:
+        return reverse("journeys:reflection_delete", args=[self.pk])
 
 
 class ProgressStatus(models.TextChoices):

@@ -49,9 +49,9 @@ def _by_day(reflections: Iterable[Reflection]) -> list[tuple[date, list[Reflecti
 
 
 def _with_links(reflections: Iterable[Reflection]) -> Iterable[Reflection]:
-    """Each reflection with the addresses its row links to: its stage (when
-    people can open it), edit and delete. Worked out here, once per stage,
-    as a {% url %} for each would cost the list most of its time."""
+    """Each reflection with the address of its stage when people can open it,
+    worked out once per stage (a {% url %} on every row cost the list much of
+    its time)."""
     stage_urls: dict[int, str | None] = {}
     for reflection in reflections:
         stage = reflection.prompt.stage
@@ -60,8 +60,6 @@ def _with_links(reflections: Iterable[Reflection]) -> Iterable[Reflection]:
             args = [stage.journey.slug, stage.slug]
             stage_urls[stage.pk] = reverse("journeys:stage", args=args) if open_to_people else None
         reflection.stage_url = stage_urls[stage.pk]
-        reflection.edit_url = reverse("journeys:reflection_edit", args=[reflection.pk])
-        reflection.delete_url = reverse("journeys:reflection_delete", args=[reflection.pk])
         yield reflection
 
 

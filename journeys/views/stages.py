@@ -201,8 +201,8 @@ def _stage_page(
     stage, siblings = _stage_and_siblings(request, journey_slug, stage_slug)
     prompts = _prompts_with_reflections(request, stage)
     for prompt in prompts:
-        if failed_prompt is not None and prompt.pk == failed_prompt.pk:
-            prompt.failed = failed
+        is_failed = failed_prompt is not None and prompt.pk == failed_prompt.pk
+        prompt.failed = failed if is_failed else None
     index = siblings.index(stage)
     ctx = _box_ctx(stage, prompts) | {
         "stage": stage,
