@@ -60,8 +60,10 @@ class StageQuerySet(models.QuerySet):
 
     def with_status_for(self, user):
         """Each stage with `status`: this person's ProgressStatus, or None when not started."""
-        mine = StageProgress.objects.for_user(user).filter(stage=models.OuterRef("pk"))
-        return self.annotate(status=models.Subquery(mine.values("status")[:1]))
+        # A LEFT JOIN on their one progress row per stage (unique per user and
+        # stage): quicker to build than a subquery, on every stage page.
+        mine = models.FilteredRelation("progress", condition=models.Q(progress__user=user))
+        return self.annotate(my_progress=mine, status=models.F("my_progress__status"))
 
 
 class Stage(models.Model):
