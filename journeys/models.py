@@ -110,6 +110,11 @@ class PromptQuerySet(models.QuerySet):
             audiences.append(role)
         return self.filter(audience__in=audiences)
 
+    def with_count_for(self, user):
+        """Each prompt with `my_count`: how many reflections this person wrote on it."""
+        mine = models.FilteredRelation("reflections", condition=models.Q(reflections__user=user))
+        return self.annotate(my_reflection=mine, my_count=models.Count("my_reflection"))
+
 
 class Prompt(models.Model):
     stage = models.ForeignKey(

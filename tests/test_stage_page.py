@@ -178,6 +178,22 @@ def test_it_shows_the_three_newest_and_links_to_all_of_them_in_my_reflections(
     assert f'<a href="{all_of_them}">See everything you wrote in Listening</a>' in content
 
 
+def test_each_prompt_shows_its_own_newest_whatever_the_others_hold(
+    alice_client, alice, everyones_prompt
+):
+    recovering = Prompt.objects.get(stage__slug="listening", position=2)
+    for n in range(5):
+        write(alice, everyones_prompt, f"Many {n}", timezone.now() - timedelta(days=n))
+    write(alice, recovering, "Few 0", timezone.now() - timedelta(days=9))
+    write(alice, recovering, "Few 1", timezone.now() - timedelta(days=10))
+
+    content = alice_client.get(stage_url()).content.decode()
+
+    assert "Many 2" in content and "Many 3" not in content
+    assert content.index("Many 2") < content.index("Few 0") < content.index("Few 1")
+    assert content.count("You have written") == 1
+
+
 def test_three_reflections_need_no_link_to_the_rest(alice_client, alice, everyones_prompt):
     for n in range(3):
         write(alice, everyones_prompt, f"Entry {n}")
