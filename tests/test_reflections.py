@@ -1,5 +1,6 @@
 import re
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -89,6 +90,19 @@ def test_each_reflection_shows_its_stage_and_the_question_as_it_was_written(
     assert f'href="{reverse("journeys:stage", args=[journey.slug, "accepting"])}"' in content
     assert f'href="{edit_url(reflection)}"' in content
     assert f'href="{delete_url(reflection)}"' in content
+
+
+def test_each_reflection_says_when_it_was_written_in_my_time_zone(alice_client, alice, journey):
+    session = alice_client.session
+    session["time_zone"] = "Asia/Kathmandu"  # UTC+5:45: no other zone shares its minutes
+    session.save()
+    reflection = write(alice, prompt_in(journey), "Evening words")
+
+    content = alice_client.get(LIST_URL).content.decode()
+
+    local = reflection.created.astimezone(ZoneInfo("Asia/Kathmandu"))
+    assert f"Written at {local:%H:%M}" in content
+    assert f"your reflection on Accepting written at {local:%H:%M}" in content
 
 
 def test_a_reflection_on_an_unpublished_stage_is_still_mine_to_read_but_not_linked(
