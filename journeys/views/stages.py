@@ -114,21 +114,21 @@ def _role_of(request: HttpRequest) -> str:
 
 def _prompts_with_reflections(request: HttpRequest, stage: Stage) -> list[Prompt]:
     """The prompts meant for this person, each with how many reflections they
-    wrote on it (`my_count`) and the newest few (`my_reflections`): one query
-    when they have written nothing here, two when at most a few on each."""
+    wrote on it (`my_count`) and the newest few (`my_reflections`). One query
+    when they have written nothing here; else three, however much they wrote."""
     prompts = Prompt.objects.for_role(_role_of(request)).filter(stage=stage)
     prompts = list(prompts.with_count_for(request.user).order_by("position"))
     written = [prompt for prompt in prompts if prompt.my_count]
-    mine = Reflection.objects.for_user(request.user).filter(prompt__in=written)
-    mine = mine.order_by("-created", "-pk")
-    if any(prompt.my_count > EARLIER_SHOWN for prompt in written):
-        # More than are shown: pick the newest by id first (nothing to decrypt).
+    if not written:
+        reflections = []
+    else:
+        mine = Reflection.objects.for_user(request.user).order_by("-created", "-pk")
+        # The newest few of each by id first (nothing to decrypt), then those.
         newest_first = defaultdict(list)
-        for pk, prompt_id in mine.values_list("pk", "prompt_id"):
+        for pk, prompt_id in mine.filter(prompt__in=written).values_list("pk", "prompt_id"):
             newest_first[prompt_id].append(pk)
         shown = [pk for pks in newest_first.values() for pk in pks[:EARLIER_SHOWN]]
-        mine = mine.filter(pk__in=shown)
-    reflections = list(mine) if written else []
+        reflections = list(mine.filter(pk__in=shown))
     for prompt in prompts:
         prompt.my_reflections = [r for r in reflections if r.prompt_id == prompt.pk]
     return prompts
