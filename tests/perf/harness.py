@@ -2,14 +2,15 @@
 
 Import it first: it patches the standard library for gevent, so thousands of
 requests can wait at once in one process. Everything here runs on 127.0.0.1
-and is stopped on exit, on errors and on Ctrl+C (`cleanup()` runs from
-`atexit`, and SIGTERM is turned into a normal exit).
+and is stopped on exit, on errors and on Ctrl+C (processes.py's `cleanup()`
+runs from `atexit`, and SIGTERM is turned into a normal exit).
 
 - `Run` makes a scratch directory and the production environment for one
   database (SQLite by default, or a fresh PostgreSQL database), migrates it,
   collects the static files, loads the journey and seeds people.
-- `Server` starts gunicorn with `guide/gunicorn.conf.py` in its own process
-  group, so `stop()` and `kill9()` reach the master and every worker.
+- `Server` (from processes.py) starts gunicorn with `guide/gunicorn.conf.py`
+  in its own process group, so `stop()` and `kill9()` reach the master and
+  every worker.
 - `Browser` is one person: a keep-alive connection, cookies and the CSRF
   token, signing in, finding links and forms in pages, autosaving.
 - `Recorder` keeps every request's latency; `table()` prints figures.
@@ -20,105 +21,40 @@ from gevent import monkey
 monkey.patch_all()
 
 import atexit  # noqa: E402
-import contextlib  # noqa: E402
 import html  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import random  # noqa: E402
 import re  # noqa: E402
-import secrets  # noqa: E402
-import shutil  # noqa: E402
 import signal  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
-import tempfile  # noqa: E402
 import time  # noqa: E402
 from collections import defaultdict  # noqa: E402
 from collections.abc import Callable, Iterable  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
 from html.parser import HTMLParser  # noqa: E402
 from http.cookies import SimpleCookie  # noqa: E402
-from pathlib import Path  # noqa: E402
 from urllib.parse import urlencode, urljoin, urlsplit  # noqa: E402
 
 import gevent  # noqa: E402
-import psutil  # noqa: E402
-from cryptography.fernet import Fernet  # noqa: E402
 from geventhttpclient import HTTPClient  # noqa: E402
 from geventhttpclient.response import HTTPParseError  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
-GUNICORN_CONF = ROOT / "guide" / "gunicorn.conf.py"
+# The scripts reach these as harness.ROOT, harness.Server and harness.spawn.
+from processes import ROOT as ROOT  # noqa: E402
+from processes import Server as Server  # noqa: E402
+from processes import production_env, python, scratch_dir  # noqa: E402
+from processes import spawn as spawn  # noqa: E402
+
 PASSWORD = "a quiet walk by the sea, slowly"
 POSTGRES = "postgres://postgres@127.0.0.1:5432"
-SCRATCH_PREFIX = "nearer-perf-"
 
-
-# --- Cleaning up ------------------------------------------------------------
-
-_processes: list[subprocess.Popen] = []
-_scratch_dirs: list[Path] = []
-
-
-def cleanup() -> None:
-    """Stops every process group started here, then removes scratch files."""
-    for process in _processes:
-        if process.poll() is None:
-            _signal_group(process, signal.SIGKILL)
-            process.wait()
-    _processes.clear()
-    if not os.environ.get("NEARER_PERF_KEEP"):
-        for path in _scratch_dirs:
-            shutil.rmtree(path, ignore_errors=True)
-        _scratch_dirs.clear()
-
-
-def _signal_group(process: subprocess.Popen, signum: int) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signum)
-
-
-def _exit_on_sigterm(signum, frame) -> None:
-    raise SystemExit(128 + signum)
-
-
-atexit.register(cleanup)
-signal.signal(signal.SIGTERM, _exit_on_sigterm)
 # Ctrl+C stops a run even when started from a shell that ignores SIGINT.
 signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
-def spawn(args: list[str], *, env: dict | None = None, log: Path | None = None, **kw):
-    """A child in its own process group, remembered for cleanup()."""
-    out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115
-    process = subprocess.Popen(
-        args, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True, **kw
-    )
-    _processes.append(process)
-    return process
-
-
 # --- Databases and the production environment -------------------------------
-
-
-def production_env(database_url: str, **extra: str) -> dict[str, str]:
-    """The settings a production server reads, over plain HTTP on loopback."""
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "NEARER_"))}
-    return {
-        **base,
-        "DJANGO_SETTINGS_MODULE": "tests.perf.settings",
-        "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "NEARER_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-        # Plain HTTP on loopback: nothing to redirect to.
-        "NEARER_SSL_REDIRECT": "false",
-        "NEARER_GUNICORN_LOG_LEVEL": "warning",
-        "DATABASE_URL": database_url,
-        "PYTHONPATH": str(ROOT),
-        **extra,
-    }
 
 
 def fresh_postgres_database(name: str) -> str:
@@ -150,8 +86,7 @@ class Run:
     """One database, the production environment to reach it, and a scratch directory."""
 
     def __init__(self, database: str = "sqlite", name: str = "nearer_perf") -> None:
-        self.dir = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX))
-        _scratch_dirs.append(self.dir)
+        self.dir = scratch_dir()
         self.database = database
         self.pg_name = None
         if database == "sqlite":
@@ -169,31 +104,13 @@ class Run:
         self.env = production_env(url)
 
     def manage(self, *args: str, capture: bool = False) -> str:
-        result = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if result.returncode:
-            raise SystemExit(f"manage.py {' '.join(args)} failed:\n{result.stderr[-3000:]}")
-        return result.stdout if capture else ""
+        output = python("manage.py", *args, env=self.env, what=f"manage.py {' '.join(args)}")
+        return output if capture else ""
 
     def in_django(self, *args: str) -> dict:
         """Runs tests/perf/db.py in a child with this run's settings; returns its JSON."""
-        result = subprocess.run(
-            [sys.executable, "-m", "tests.perf.db", *args],
-            cwd=ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if result.returncode:
-            raise SystemExit(f"tests/perf/db.py {' '.join(args)} failed:\n{result.stderr[-3000:]}")
-        return json.loads(result.stdout)
+        what = f"tests/perf/db.py {' '.join(args)}"
+        return json.loads(python("-m", "tests.perf.db", *args, env=self.env, what=what))
 
     def prepare(
         self, people: int = 0, reflections: int = 0, prefix: str = "reader", check_ins: int = 0
@@ -229,89 +146,6 @@ class Run:
 
         with sqlite3.connect(self.sqlite_path) as db:
             return db.execute("PRAGMA integrity_check").fetchone()[0]
-
-
-# --- gunicorn ------------------------------------------------------------------
-
-
-class Server:
-    """gunicorn with the production config, in a process group of its own."""
-
-    def __init__(
-        self,
-        env: dict[str, str],
-        port: int,
-        *,
-        workers: int | None = None,
-        threads: int | None = None,
-        log: Path | None = None,
-    ) -> None:
-        self.env, self.port, self.log = env, port, log
-        self.workers, self.threads = workers, threads
-        self.process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self, timeout: float = 60) -> "Server":
-        args = [str(BIN / "gunicorn"), "-c", str(GUNICORN_CONF), "--bind", f"127.0.0.1:{self.port}"]
-        if self.workers:
-            args += ["--workers", str(self.workers)]
-        if self.threads:
-            args += ["--worker-class", "gthread", "--threads", str(self.threads)]
-        self.process = spawn([*args, "guide.wsgi:application"], env=self.env, log=self.log)
-        self.wait_until_healthy(timeout)
-        return self
-
-    def wait_until_healthy(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise SystemExit(f"gunicorn on {self.port} exited; see {self.log}")
-            try:
-                if Browser(self.url, timeout=2).get("/healthz").status == 200:
-                    return
-            except OSError:
-                pass
-            gevent.sleep(0.1)
-        raise SystemExit(f"gunicorn on {self.port} did not answer /healthz in {timeout:.0f} s")
-
-    def stop(self, timeout: float = 15) -> None:
-        """A graceful stop: SIGTERM, then SIGKILL if it lingers."""
-        if not self.process or self.process.poll() is not None:
-            return
-        _signal_group(self.process, signal.SIGTERM)
-        try:
-            self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            _signal_group(self.process, signal.SIGKILL)
-            self.process.wait()
-
-    def kill9(self) -> int:
-        """SIGKILL to the master and every worker at once; how many processes died."""
-        processes = [psutil.Process(self.process.pid), *self.children()]
-        _signal_group(self.process, signal.SIGKILL)
-        self.process.wait()
-        psutil.wait_procs(processes, timeout=5)
-        return len(processes)
-
-    def children(self) -> list[psutil.Process]:
-        try:
-            return psutil.Process(self.process.pid).children()
-        except psutil.NoSuchProcess:
-            return []
-
-    def worker_rss_mb(self) -> list[float]:
-        return [round(p.memory_info().rss / 2**20, 1) for p in self.children()]
-
-    def tree_rss_mb(self) -> float:
-        """Master and workers together, in MiB."""
-        try:
-            procs = [psutil.Process(self.process.pid), *self.children()]
-            return sum(p.memory_info().rss for p in procs) / 2**20
-        except psutil.NoSuchProcess:
-            return 0.0
 
 
 # --- Figures ---------------------------------------------------------------------

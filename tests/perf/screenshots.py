@@ -18,7 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from playwright.sync_api import sync_playwright
 
 from tests.browser.conftest import CHROMIUM_ARGS
-from tests.perf.demo_site import ROOT, DemoSite
+from tests.perf.demo_site import DemoSite
+from tests.perf.processes import ROOT
 
 JOURNEY = "/journeys/finding-each-other-again"
 
