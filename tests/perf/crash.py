@@ -21,72 +21,46 @@ the same against PostgreSQL (without the SQLite check).
 import harness  # noqa: I001 (first: it patches the standard library for gevent)
 
 import argparse
-import itertools
 import time
 
 import gevent
 
 
-class Writer:
-    def __init__(self, number: int, browser: harness.Browser, stage: str) -> None:
-        self.number = number
-        self.box = harness.Autosave(browser, stage, which=number)
-        self.drafts = itertools.count(1)
-
-    def type_and_save(self) -> None:
-        response = self.box.save(harness.typed(self.number, next(self.drafts)), expect=(200, 409))
-        if response.status == 0:
-            gevent.sleep(0.2)  # the server is down; a browser waits before it tries again
+def save_through_crashes(writer: harness.Writer) -> None:
+    if writer.type_and_save(expect=(200, 409)).status == 0:
+        gevent.sleep(0.2)  # the server is down; a browser waits before it tries again
 
 
 def crash_on(database: str, count: int, seconds: float, kills: int, port: int) -> dict:
-    run = harness.Run(database, name="nearer_perf_crash")
-    usernames = run.prepare(people=count, prefix="writer")
-    server = run.server(port).start()
-    recorder = harness.Recorder()
     downtimes: list[float] = []
     killed = 0
-    try:
-        browsers = harness.signed_in_browsers(server.url, usernames)
-        walk = harness.Walk.find(browsers[0])
-        writers = harness.all_at_once(
-            enumerate(browsers, 1),
-            lambda nb: Writer(nb[0], nb[1], walk.stages[nb[0] % len(walk.stages)]),
-            limit=8,
-        )
-        for writer in writers:
-            writer.box.browser.recorder = recorder
-        recorder.restart_clock()
+    with harness.Writers(database, count, port, name="nearer_perf_crash") as writers:
 
         def killer() -> None:
-            nonlocal server, killed
+            nonlocal killed
             for _ in range(kills):
                 gevent.sleep(seconds / (kills + 1))
-                killed += server.kill9()
+                killed += writers.server.kill9()
                 down = time.monotonic()
-                server = run.server(port).start()
+                writers.server.start()
                 downtimes.append(time.monotonic() - down)
 
         chaos = gevent.spawn(killer)
-        harness.for_a_while(seconds, writers, Writer.type_and_save)
+        harness.for_a_while(seconds, writers.people, save_through_crashes)
         chaos.get(timeout=120)
-    finally:
-        server.stop()
-    stored = harness.stored_reflections(run, "writer")
-    lost = [pk for writer in writers for pk in writer.box.lost(stored)]
-    stats = recorder.stats("autosave")
+    recorder = writers.recorder
     return {
         "database": database,
         "kills": kills,
         "killed processes": killed,
         "downtime": max(downtimes, default=0.0),
-        "acknowledged": sum(writer.box.saves for writer in writers),
+        "acknowledged": writers.acknowledged,
         "unanswered": recorder.count("autosave", 0, 0),
         "5xx": recorder.count("autosave", 500, 599),
         "conflicts": recorder.count("autosave", 409, 409),
-        "lost": len(lost),
-        "integrity": run.sqlite_integrity() if database == "sqlite" else "n/a",
-        "p95": stats.p95,
+        "lost": len(writers.lost()),
+        "integrity": writers.run.sqlite_integrity() if database == "sqlite" else "n/a",
+        "p95": recorder.stats("autosave").p95,
         "problems": recorder.problems.get("autosave", []),
     }
 

@@ -13,6 +13,8 @@ runs from `atexit`, and SIGTERM is turned into a normal exit).
   every worker.
 - `Browser` is one person: a keep-alive connection, cookies and the CSRF
   token, signing in, finding links and forms in pages, autosaving.
+- `Writers` is many people autosaving reflections of their own at once, and
+  which acknowledged saves the database lost.
 - `Recorder` keeps every request's latency; `table()` prints figures.
 """
 
@@ -22,6 +24,7 @@ monkey.patch_all()
 
 import atexit  # noqa: E402
 import html  # noqa: E402
+import itertools  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import random  # noqa: E402
@@ -615,6 +618,65 @@ def signed_in_browsers(
         return browser
 
     return all_at_once(usernames, arrive, limit)
+
+
+class Writer:
+    """One person autosaving a reflection of their own, each draft longer than the last."""
+
+    def __init__(self, number: int, browser: Browser, stage: str) -> None:
+        self.number = number
+        self.box = Autosave(browser, stage, which=number)
+        self.drafts = itertools.count(1)
+
+    def type_and_save(self, expect: Iterable[int] = (200,)) -> Response:
+        return self.box.save(typed(self.number, next(self.drafts)), expect=expect)
+
+
+class Writers:
+    """`count` people, signed in to a fresh production server, each with a Writer.
+
+    Inside `with`, the server runs and `recorder` keeps every save (its clock
+    starts once everyone is ready); on the way out the server stops, and
+    `lost()` can compare the database with what was acknowledged.
+    """
+
+    def __init__(self, database: str, count: int, port: int, name: str) -> None:
+        self.run = Run(database, name=name)
+        self.server = self.run.server(port)
+        self.count = count
+        self.recorder = Recorder()
+        self.people: list[Writer] = []
+
+    def __enter__(self) -> "Writers":
+        usernames = self.run.prepare(people=self.count, prefix="writer")
+        self.server.start()
+        try:
+            browsers = signed_in_browsers(self.server.url, usernames)
+            stages = Walk.find(browsers[0]).stages
+            self.people = all_at_once(
+                enumerate(browsers, 1),
+                lambda nb: Writer(nb[0], nb[1], stages[nb[0] % len(stages)]),
+                limit=8,
+            )
+        except BaseException:
+            self.server.stop()
+            raise
+        for writer in self.people:
+            writer.box.browser.recorder = self.recorder
+        self.recorder.restart_clock()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.stop()
+
+    @property
+    def acknowledged(self) -> int:
+        return sum(writer.box.saves for writer in self.people)
+
+    def lost(self) -> list[str]:
+        """Reflection ids whose stored text lost an acknowledged save (see Autosave.lost)."""
+        stored = stored_reflections(self.run, "writer")
+        return [pk for writer in self.people for pk in writer.box.lost(stored)]
 
 
 def ports(first: int, count: int = 1) -> list[int]:

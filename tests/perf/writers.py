@@ -18,52 +18,23 @@ other failures, and p50/p95/p99 save latency.
 import harness  # noqa: I001 (first: it patches the standard library for gevent)
 
 import argparse
-import itertools
 import time
 
 
-class Writer:
-    def __init__(self, number: int, browser: harness.Browser, stage: str) -> None:
-        self.number = number
-        self.box = harness.Autosave(browser, stage, which=number)
-        self.drafts = itertools.count(1)
-
-    def type_and_save(self) -> None:
-        self.box.save(harness.typed(self.number, next(self.drafts)), expect=(200,))
-
-
 def writers_on(database: str, count: int, seconds: float, port: int) -> dict:
-    run = harness.Run(database, name="nearer_perf_writers")
-    usernames = run.prepare(people=count, prefix="writer")
-    server = run.server(port).start()
-    recorder = harness.Recorder()
-    try:
-        browsers = harness.signed_in_browsers(server.url, usernames)
-        walk = harness.Walk.find(browsers[0])
-        writers = harness.all_at_once(
-            enumerate(browsers, 1),
-            lambda nb: Writer(nb[0], nb[1], walk.stages[nb[0] % len(walk.stages)]),
-            limit=8,
-        )
-        for writer in writers:
-            writer.box.browser.recorder = recorder
-        recorder.restart_clock()
+    with harness.Writers(database, count, port, name="nearer_perf_writers") as writers:
         started = time.monotonic()
-        harness.for_a_while(seconds, writers, Writer.type_and_save)
+        harness.for_a_while(seconds, writers.people, harness.Writer.type_and_save)
         elapsed = time.monotonic() - started
-    finally:
-        server.stop()
-    stored = harness.stored_reflections(run, "writer")
-    lost = [pk for writer in writers for pk in writer.box.lost(stored)]
+    recorder = writers.recorder
     stats = recorder.stats("autosave", elapsed)
     return {
         "database": database,
         "stats": stats,
-        "acknowledged": sum(writer.box.saves for writer in writers),
-        "lost": len(lost),
+        "acknowledged": writers.acknowledged,
+        "lost": len(writers.lost()),
         "5xx": recorder.count("autosave", 500, 599),
         "other failures": stats.errors - recorder.count("autosave", 500, 599),
-        "reflections": len(stored),
         "problems": recorder.problems.get("autosave", []),
     }
 
