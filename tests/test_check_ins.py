@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.debug import SafeExceptionReporterFilter
 
 from journeys.models import CHECK_IN_NOTE_MAX_LENGTH, CheckIn, Readiness
+from journeys.templatetags.dates_in_words import day_in_words, short_day_in_words
 
 
 def check_ins_url(journey) -> str:
@@ -20,11 +21,32 @@ def chart(content: str) -> str:
 
 
 def add_check_ins(user, journey, readiness: list[int]) -> list[CheckIn]:
+    """One check-in a day, the last one yesterday, each with the note "Day n." from 0."""
     start = timezone.now() - timedelta(days=len(readiness))
     return CheckIn.objects.bulk_create(
-        CheckIn(user=user, journey=journey, readiness=value, created=start + timedelta(days=day))
+        CheckIn(
+            user=user,
+            journey=journey,
+            readiness=value,
+            note=f"Day {day}.",
+            created=start + timedelta(days=day),
+        )
         for day, value in enumerate(readiness)
     )
+
+
+def moving(days: int) -> list[int]:
+    """A readiness for each of `days` days, up and down through all five."""
+    return [(day % 5) + 1 for day in range(days)]
+
+
+def table_rows(content: str) -> list[str]:
+    body = content[content.index("<tbody>") : content.index("</tbody>")]
+    return re.findall(r"<tr>(.*?)</tr>", body, re.S)
+
+
+def in_words(content: str) -> str:
+    return " ".join(content.split())
 
 
 def test_it_asks_how_ready_i_feel_with_words_for_every_point(alice_client, journey):
@@ -230,14 +252,175 @@ def test_the_note_is_kept_out_of_error_reports(alice_client, journey):
     assert hidden["readiness"] == "9"
 
 
-@pytest.mark.parametrize("count", [1, 100])
+# Pages
+
+
+def test_the_first_page_shows_the_ten_newest_in_the_chart_and_the_table_alike(
+    alice_client, alice, journey
+):
+    add_check_ins(alice, journey, moving(25))
+
+    content = alice_client.get(check_ins_url(journey)).content.decode()
+    rows = table_rows(content)
+
+    assert len(rows) == 10
+    assert "Day 24." in rows[0] and "Day 15." in rows[-1]
+    assert "Day 14." not in content
+    assert chart(content).count("<circle") == 10
+    assert "The chart and the table show your 10 most recent check-ins, from" in in_words(content)
+    assert "You have checked in 25 times." in in_words(content)
+    assert "Page 1 of 3" in content
+    assert 'rel="next" href="?page=2"' in content
+    assert "Newer check-ins" not in content
+
+
+def test_the_second_page_shows_the_next_ten_older_ones(alice_client, alice, journey):
+    add_check_ins(alice, journey, moving(25))
+
+    content = alice_client.get(check_ins_url(journey), {"page": 2}).content.decode()
+    rows = table_rows(content)
+
+    assert len(rows) == 10
+    assert "Day 14." in rows[0] and "Day 5." in rows[-1]
+    assert "Day 15." not in content and "Day 4." not in content
+    assert chart(content).count("<circle") == 10
+    assert "Page 2 of 3" in content
+    assert 'rel="prev" href="?page=1"' in content
+    assert 'rel="next" href="?page=3"' in content
+
+
+def test_the_last_page_shows_what_is_left_and_no_older_link(alice_client, alice, journey):
+    add_check_ins(alice, journey, moving(25))
+
+    content = alice_client.get(check_ins_url(journey), {"page": 3}).content.decode()
+
+    assert len(table_rows(content)) == 5
+    assert chart(content).count("<circle") == 5
+    assert "Older check-ins" not in content
+    assert "Newer check-ins" in content
+
+
+def test_the_chart_spans_the_same_days_as_the_table_and_says_which(alice_client, alice, journey):
+    check_ins = add_check_ins(alice, journey, moving(25))
+    newest, oldest = check_ins[14], check_ins[5]  # the second page
+
+    content = alice_client.get(check_ins_url(journey), {"page": 2}).content.decode()
+    svg = chart(content)
+
+    first_day, last_day = day_in_words(oldest.created), day_in_words(newest.created)
+    assert f"10 check-ins from {first_day} to {last_day}." in svg
+    assert f">{short_day_in_words(oldest.created)}</text>" in svg
+    assert f">{short_day_in_words(newest.created)}</text>" in svg
+    days_in_chart = re.findall(r"<title>([^,<]+), \d\d:\d\d: ", svg)
+    days_in_table = re.findall(r'<th scope="row">([^<]+)<', content)
+    assert sorted(days_in_chart) == sorted(days_in_table)
+    days = f"from {short_day_in_words(oldest.created)} to {short_day_in_words(newest.created)}"
+    assert f"The chart and the table show 10 earlier check-ins, {days}." in in_words(content)
+    assert f'<caption class="table__caption">Your check-ins {days}, newest first<' in content
+
+
+def test_one_page_of_check_ins_needs_no_pages_or_range(alice_client, alice, journey):
+    add_check_ins(alice, journey, moving(10))
+
+    content = alice_client.get(check_ins_url(journey)).content.decode()
+
+    assert len(table_rows(content)) == 10
+    assert 'class="pagination"' not in content
+    assert "The chart and the table show" not in content
+
+
+@pytest.mark.parametrize(
+    ("page", "shown"), [("99", "Page 3 of 3"), ("nonsense", "Page 1 of 3"), ("-1", "Page 3 of 3")]
+)
+def test_a_page_number_out_of_range_still_shows_a_page(alice_client, alice, journey, page, shown):
+    add_check_ins(alice, journey, moving(25))
+
+    response = alice_client.get(check_ins_url(journey), {"page": page})
+    content = response.content.decode()
+
+    assert response.status_code == 200
+    assert shown in content
+    assert len(table_rows(content)) == chart(content).count("<circle") > 0
+
+
+def test_with_htmx_a_page_link_answers_only_the_history_from_the_same_template(
+    alice_client, alice, journey
+):
+    add_check_ins(alice, journey, moving(25))
+
+    response = alice_client.get(check_ins_url(journey), {"page": 2}, HTTP_HX_REQUEST="true")
+    content = response.content.decode()
+
+    assert response.status_code == 200
+    assert content.lstrip().startswith('<section class="check-in__history" id="check-in-history"')
+    assert "<form" not in content
+    assert "Day 14." in table_rows(content)[0]
+    assert 'hx-target="#check-in-history"' in content
+    assert "HX-Request" in response["Vary"]
+
+
+def test_an_htmx_history_restore_gets_the_whole_page(alice_client, alice, journey):
+    add_check_ins(alice, journey, [3])
+
+    response = alice_client.get(
+        check_ins_url(journey), HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
+
+    assert "<html" in response.content.decode()
+
+
+def test_checking_in_from_an_older_page_shows_the_newest_and_its_address(
+    alice_client, alice, journey
+):
+    add_check_ins(alice, journey, moving(25))
+
+    response = alice_client.post(
+        check_ins_url(journey),
+        {"readiness": "4", "note": "Now."},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL=f"http://testserver{check_ins_url(journey)}?page=3",
+    )
+    content = response.content.decode()
+
+    assert "Now." in table_rows(content)[0]
+    assert "Page 1 of 3" in content
+    assert response["HX-Replace-Url"] == check_ins_url(journey)
+
+
+def test_a_refused_check_in_keeps_the_note_beside_a_long_history(alice_client, alice, journey):
+    add_check_ins(alice, journey, moving(25))
+
+    response = alice_client.post(check_ins_url(journey), {"readiness": "", "note": "Keep me"})
+    content = response.content.decode()
+
+    assert "There is a problem" in content
+    assert "Keep me</textarea>" in content
+    assert len(table_rows(content)) == 10
+
+
+# Cost
+
+
+@pytest.mark.parametrize("count", [1, 500])
 def test_the_page_runs_the_same_few_queries_however_many_check_ins(
     alice_client, alice, journey, django_assert_max_num_queries, count
 ):
-    add_check_ins(alice, journey, [(day % 5) + 1 for day in range(count)])
+    add_check_ins(alice, journey, moving(count))
     alice_client.get(check_ins_url(journey))  # the first visit refreshes the session
 
-    with django_assert_max_num_queries(4):
-        response = alice_client.get(check_ins_url(journey))
+    # Session, user, journey, the count of check-ins and one page of them.
+    with django_assert_max_num_queries(5):
+        response = alice_client.get(check_ins_url(journey), {"page": 2})
 
-    assert chart(response.content.decode()).count("<circle") == count
+    assert chart(response.content.decode()).count("<circle") == min(count, 10)
+
+
+def test_the_page_stays_light_with_a_year_and_more_of_check_ins(alice_client, alice, journey):
+    add_check_ins(alice, journey, moving(500))
+
+    content = alice_client.get(check_ins_url(journey)).content
+
+    # Every page aims at under 30 KB of HTML and CSS together and the stylesheet
+    # takes 14 to 16 KB of that: 12 KB of HTML keeps this page inside the aim
+    # however long someone has been checking in.
+    assert len(content) < 12 * 1024

@@ -1,9 +1,12 @@
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
+from django_htmx.http import replace_url
 from django_htmx.middleware import HtmxDetails
 
 from journeys.charts import readiness_chart
@@ -11,9 +14,10 @@ from journeys.forms import CheckInForm
 from journeys.models import CheckIn, Journey
 from journeys.views.signed_in import signed_in
 
-# About a year of daily check-ins: enough to see how someone moved, while the
-# page stays light on a phone. The export holds every one.
-HISTORY_LIMIT = 365
+# The chart draws one page of the table, so the two always show the same
+# check-ins: enough points to see how someone moved over a few weeks, few
+# enough that each point stays distinct on a phone and the page stays light.
+PAGE_SIZE = 10
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -25,15 +29,13 @@ def _published_journey(slug: str) -> Journey:
 
 
 def _history(request: HttpRequest, journey: Journey) -> dict:
-    recent = list(
-        CheckIn.objects.for_user(request.user).filter(journey=journey)[: HISTORY_LIMIT + 1]
+    mine = (
+        CheckIn.objects.for_user(request.user)
+        .filter(journey=journey)
+        .only("created", "readiness", "note")
     )
-    shown = recent[:HISTORY_LIMIT]
-    return {
-        "check_ins": shown,
-        "more_than_shown": len(recent) > HISTORY_LIMIT,
-        "chart": readiness_chart(shown),
-    }
+    page = Paginator(mine, PAGE_SIZE).get_page(request.GET.get("page"))
+    return {"page": page, "chart": readiness_chart(page.object_list)}
 
 
 @sensitive_post_parameters("note")
@@ -52,8 +54,14 @@ def check_ins(request: HtmxHttpRequest, journey_slug: str) -> HttpResponse:
             return redirect("journeys:check_ins", journey_slug=journey.slug)
         form = CheckInForm()
     ctx = {"journey": journey, "form": form, "saved": saved, **_history(request, journey)}
-    if request.htmx and form.is_bound:
-        return render(request, "journeys/check_ins.html#check-in-answer", ctx, status=422)
-    if request.htmx and saved:
-        return render(request, "journeys/check_ins.html#check-in-answer", ctx)
-    return render(request, "journeys/check_ins.html", ctx)
+    if request.htmx and request.method == "POST":
+        status = 200 if saved else 422
+        response = render(request, "journeys/check_ins.html#check-in-answer", ctx, status=status)
+        # The answer holds the newest check-ins, whichever page the person was on.
+        return replace_url(response, request.path)
+    if request.htmx and not request.htmx.history_restore_request:
+        response = render(request, "journeys/check_ins.html#history", ctx)
+    else:
+        response = render(request, "journeys/check_ins.html", ctx)
+    patch_vary_headers(response, ["HX-Request"])
+    return response

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
-from journeys.models import Prompt, Reflection
+from journeys.models import CheckIn, Prompt, Reflection
 from tests.conftest import PASSWORD
 
 
@@ -62,6 +62,49 @@ def test_a_person_checks_in_twice_and_sees_the_chart_and_the_table(
         # The form was reset in place: no answer is left chosen.
         expect(page.get_by_role("radio", name="Mostly ready")).not_to_be_checked()
         expect(page.get_by_role("status").first).to_contain_text("Saved: Mostly ready")
+    assert problems == []
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_a_person_with_many_check_ins_pages_back_through_them_and_checks_in_again(
+    browser: Browser, live_server, alice, journey, javascript
+):
+    now = timezone.now()
+    CheckIn.objects.bulk_create(
+        CheckIn(
+            user=alice,
+            journey=journey,
+            readiness=1 + days_ago % 5,
+            note=f"Day {days_ago}.",
+            created=now - timedelta(days=days_ago),
+        )
+        for days_ago in range(25)
+    )
+    page, problems = person_page(browser, live_server, javascript)
+    sign_in(page, "alice")
+    page.get_by_role("link", name="Check in").click()
+    chart = page.get_by_role("img", name="How ready you have felt, over time")
+    rows = page.get_by_role("table").locator("tbody tr")
+    expect(page.get_by_text("Page 1 of 3")).to_be_visible()
+    note = page.get_by_label("A short note (optional)")
+    note.fill("Half a thought")
+
+    page.get_by_role("link", name="Older check-ins").click()
+
+    expect(page.get_by_text("Page 2 of 3")).to_be_visible()
+    if javascript:
+        # Only the history was swapped: what was being typed is still there.
+        expect(note).to_have_value("Half a thought")
+    expect(page).to_have_url(re.compile(r"/check-ins/\?page=2$"))
+    expect(rows).to_have_count(10)
+    expect(rows.first).to_contain_text("Day 10.")
+    expect(chart.locator("circle")).to_have_count(10)
+
+    check_in(page, "Very ready", "Back from the walk.")
+
+    expect(rows.first).to_contain_text("Back from the walk.")
+    expect(page.get_by_text("Page 1 of 3")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/check-ins/$"))
     assert problems == []
 
 
@@ -125,7 +168,6 @@ def test_screenshots_of_check_ins_and_my_reflections_at_phone_and_laptop_widths(
             text=text,
             created=now - timedelta(days=days_ago * 2, hours=days_ago),
         )
-    from journeys.models import CheckIn
 
     for days_ago, readiness in enumerate([4, 3, 3, 2, 1, 2, 3]):
         CheckIn.objects.create(
