@@ -1,4 +1,7 @@
+from collections.abc import Iterator
+
 import pytest
+from playwright.sync_api import Browser
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -17,6 +20,18 @@ def browser_type_launch_args(browser_type_launch_args):
         "executable_path": "/usr/bin/chromium",
         "args": CHROMIUM_ARGS,
     }
+
+
+@pytest.fixture(autouse=True)
+def close_every_context_after_its_test(browser: Browser) -> Iterator[None]:
+    # An open context keeps keep-alive connections to the live server, each
+    # served by a thread of its own. Left open, those threads end only when
+    # Chromium quits, after the live server has stopped sharing the in-memory
+    # SQLite connection with them, and closing it from there raises
+    # DatabaseError ("can only be used in that same thread").
+    yield
+    for context in browser.contexts:
+        context.close()
 
 
 def pytest_collection_modifyitems(items):
