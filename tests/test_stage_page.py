@@ -310,6 +310,14 @@ def test_the_page_has_one_heading_no_inline_style_and_its_script_carries_the_csp
     assert "/static/js/" not in content
 
 
+def test_the_autosave_script_comes_into_the_page_minified(alice_client, journey):
+    content = alice_client.get(stage_url()).content.decode()
+
+    script = re.search(r'<script nonce="[^"]+">(.*?)</script>', content, re.DOTALL).group(1)
+    assert not re.search(r"^\s", script, re.MULTILINE)
+    assert 'document.addEventListener("htmx:beforeSwap",function(event){' in script
+
+
 @pytest.mark.parametrize("count", [1, 500])
 def test_the_page_takes_the_same_few_queries_however_much_i_wrote(
     alice_client, alice, journey, everyones_prompt, count, django_assert_num_queries
