@@ -7,13 +7,21 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_safe
 
 from guide.forms import SignUpForm
-from journeys.models import CheckIn, Journey, Profile, Reflection, Stage, suggested_next
+from journeys import published
+from journeys.models import (
+    CheckIn,
+    Journey,
+    Profile,
+    Reflection,
+    Stage,
+    suggested_next,
+    with_statuses,
+)
 
 
 def _suggested_stage(user, journey: Journey) -> Stage | None:
     """The stage the journey overview suggests next."""
-    stages = Stage.objects.published().filter(journey=journey).with_status_for(user)
-    return suggested_next(stages.order_by("position"))
+    return suggested_next(with_statuses(published.stages_of(journey.slug), user))
 
 
 def _where_i_left_off(user, journey: Journey) -> dict:

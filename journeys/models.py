@@ -58,13 +58,6 @@ class StageQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published=True, journey__published=True)
 
-    def with_status_for(self, user):
-        """Each stage with `status`: this person's ProgressStatus, or None when not started."""
-        # A LEFT JOIN on their one progress row per stage (unique per user and
-        # stage): quicker to build than a subquery, on every stage page.
-        mine = models.FilteredRelation("progress", condition=models.Q(progress__user=user))
-        return self.annotate(my_progress=mine, status=models.F("my_progress__status"))
-
 
 class Stage(models.Model):
     journey = models.ForeignKey(
@@ -102,18 +95,6 @@ class PromptQuerySet(models.QuerySet):
         if not drafts:
             lookups |= {"stage__published": True, "stage__journey__published": True}
         return self.filter(**lookups)
-
-    def for_role(self, role: str):
-        """The prompts a person of this role sees: everyone's, and their own."""
-        audiences = [Audience.EVERYONE]
-        if role:
-            audiences.append(role)
-        return self.filter(audience__in=audiences)
-
-    def with_count_for(self, user):
-        """Each prompt with `my_count`: how many reflections this person wrote on it."""
-        mine = models.FilteredRelation("reflections", condition=models.Q(reflections__user=user))
-        return self.annotate(my_reflection=mine, my_count=models.Count("my_reflection"))
 
 
 class Prompt(models.Model):
@@ -182,10 +163,25 @@ class ProgressStatus(models.TextChoices):
     DONE = "done", _("Done")
 
 
+def with_statuses(stages: list[Stage], user) -> list[Stage]:
+    """The stages, each with `status`: this person's ProgressStatus, or None
+    when not started. One query."""
+    mine = StageProgress.objects.for_user(user).filter(stage__in=stages)
+    statuses = dict(mine.values_list("stage_id", "status"))
+    for stage in stages:
+        stage.status = statuses.get(stage.pk)
+    return stages
+
+
+def for_role(prompts: Iterable["Prompt"], role: str) -> list["Prompt"]:
+    """The prompts a person of this role sees: everyone's, and their own."""
+    return [prompt for prompt in prompts if prompt.audience in (Audience.EVERYONE, role)]
+
+
 def suggested_next(stages: Iterable[Stage]) -> Stage | None:
     """Where to go on, from stages in order with their `status` (see
-    StageQuerySet.with_status_for): one in progress, else the first not
-    started, else one not ready yet; never a done one."""
+    with_statuses): one in progress, else the first not started, else one
+    not ready yet; never a done one."""
     stages = list(stages)
     for wanted in (ProgressStatus.IN_PROGRESS, None, ProgressStatus.NOT_READY):
         for stage in stages:

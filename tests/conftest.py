@@ -3,6 +3,7 @@ import os
 
 import pytest
 from django.contrib.auth.models import Permission, User
+from django.core.cache import cache
 from django.core.management import call_command
 
 from journeys.models import Audience, Journey, Profile, Prompt, Role, Stage
@@ -12,6 +13,13 @@ from journeys.models import Audience, Journey, Profile, Prompt, Role, Stage
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PASSWORD = "a quiet walk by the sea"
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with nothing cached: a test's database is rolled back
+    without the signals that would forget what it cached."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -14,6 +14,7 @@ from journeys.models import (
     Reflection,
     Stage,
     suggested_next,
+    with_statuses,
 )
 from journeys.models import StageProgress as Progress
 
@@ -58,8 +59,8 @@ def test_the_suggestion_is_in_progress_else_not_started_else_not_ready_never_don
         mark(alice, slug, status)
     mark(bob, "listening", IN_PROGRESS)  # someone else's progress does not count
 
-    stages = Stage.objects.filter(journey=journey).with_status_for(alice).order_by("position")
-    suggestion = suggested_next(stages)
+    stages = list(Stage.objects.filter(journey=journey).order_by("position"))
+    suggestion = suggested_next(with_statuses(stages, alice))
 
     assert (suggestion.slug if suggestion else None) == expected
 

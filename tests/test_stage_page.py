@@ -336,10 +336,30 @@ def test_the_page_takes_the_same_few_queries_however_much_i_wrote(
     url = stage_url()
     alice_client.get(url)
 
-    # The session, me, the stages with my progress, the prompts with how many I
-    # wrote on each, which of mine are newest, and those.
-    with django_assert_num_queries(6):
+    # The session, me, my progress in each stage, which of mine are newest, and
+    # those. The stages and prompts come from the cache after the first visit.
+    with django_assert_num_queries(5):
         response = alice_client.get(url)
 
     assert response.status_code == 200
     assert f"Note {count - 1}" in response.content.decode()
+
+
+def test_an_editors_change_shows_at_once_though_the_journey_is_cached(
+    alice_client, journey, everyones_prompt
+):
+    alice_client.get(stage_url())  # now cached
+    stage = everyones_prompt.stage
+    stage.title = "Listening, rewritten"
+    stage.save()
+    everyones_prompt.text = "A question put another way?"
+    everyones_prompt.save()
+
+    page = alice_client.get(stage_url()).content.decode()
+
+    assert "Listening, rewritten" in page
+    assert "A question put another way?" in page
+
+    stage.published = False
+    stage.save()
+    assert alice_client.get(stage_url()).status_code == 404

@@ -30,6 +30,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
+from journeys import published
 from journeys.forms import ReflectionForm, StageProgressForm
 from journeys.models import (
     ROLE_SESSION_KEY,
@@ -39,8 +40,10 @@ from journeys.models import (
     Reflection,
     Stage,
     StageProgress,
+    for_role,
     profile_for,
     suggested_next,
+    with_statuses,
 )
 from journeys.views.signed_in import signed_in
 
@@ -74,19 +77,22 @@ def _stage_for(request: HttpRequest, journey_slug: str, stage_slug: str) -> Stag
     return get_object_or_404(stages, journey__slug=journey_slug, slug=stage_slug)
 
 
+def _journey_stages(request: HttpRequest, journey_slug: str) -> list[Stage]:
+    """Every stage of the journey this person can open, in order, each with
+    its journey: the published ones, from the cache; staff also see drafts,
+    to preview them."""
+    if request.user.is_staff:
+        stages = Stage.objects.filter(journey__slug=journey_slug).select_related("journey")
+        return list(stages.order_by("position"))
+    return published.stages_of(journey_slug)
+
+
 def _stage_and_siblings(
     request: HttpRequest, journey_slug: str, stage_slug: str
 ) -> tuple[Stage, list[Stage]]:
     """The stage, and every stage of its journey in order (for "Stage 2 of 10"
-    and the pager), each with this person's status: one query."""
-    stages = (
-        _visible_stages(request)
-        .filter(journey__slug=journey_slug)
-        .select_related("journey")
-        .with_status_for(request.user)
-        .order_by("position")
-    )
-    siblings = list(stages)
+    and the pager), each with this person's status."""
+    siblings = with_statuses(_journey_stages(request, journey_slug), request.user)
     stage = next((sibling for sibling in siblings if sibling.slug == stage_slug), None)
     if stage is None:
         raise Http404
@@ -115,21 +121,21 @@ def _role_of(request: HttpRequest) -> str:
 def _prompts_with_reflections(request: HttpRequest, stage: Stage) -> list[Prompt]:
     """The prompts meant for this person, each with how many reflections they
     wrote on it (`my_count`) and the newest few (`my_reflections`). One query
-    when they have written nothing here; else three, however much they wrote."""
-    prompts = Prompt.objects.for_role(_role_of(request)).filter(stage=stage)
-    prompts = list(prompts.with_count_for(request.user).order_by("position"))
-    written = [prompt for prompt in prompts if prompt.my_count]
-    if not written:
-        reflections = []
+    when they have written nothing here; else two, however much they wrote."""
+    if request.user.is_staff:
+        prompts = list(Prompt.objects.filter(stage=stage).order_by("position"))
     else:
-        mine = Reflection.objects.for_user(request.user).order_by("-created", "-pk")
-        # The newest few of each by id first (nothing to decrypt), then those.
-        newest_first = defaultdict(list)
-        for pk, prompt_id in mine.filter(prompt__in=written).values_list("pk", "prompt_id"):
-            newest_first[prompt_id].append(pk)
-        shown = [pk for pks in newest_first.values() for pk in pks[:EARLIER_SHOWN]]
-        reflections = list(mine.filter(pk__in=shown))
+        prompts = published.prompts_of(stage)
+    prompts = for_role(prompts, _role_of(request))
+    mine = Reflection.objects.for_user(request.user).order_by("-created", "-pk")
+    # Every id, newest first (nothing to decrypt): the counts, and which to show.
+    newest_first = defaultdict(list)
+    for pk, prompt_id in mine.filter(prompt__in=prompts).values_list("pk", "prompt_id"):
+        newest_first[prompt_id].append(pk)
+    shown = [pk for pks in newest_first.values() for pk in pks[:EARLIER_SHOWN]]
+    reflections = list(mine.filter(pk__in=shown)) if shown else []
     for prompt in prompts:
+        prompt.my_count = len(newest_first[prompt.pk])
         prompt.my_reflections = [r for r in reflections if r.prompt_id == prompt.pk]
     return prompts
 
@@ -159,8 +165,7 @@ def _box_ctx(stage: Stage, prompts: list[Prompt]) -> dict:
 @require_GET
 def journey(request: HtmxHttpRequest, journey_slug: str) -> HttpResponse:
     journey = _journey_for(request, journey_slug)
-    stages = _visible_stages(request).filter(journey=journey).with_status_for(request.user)
-    stages = list(stages.order_by("position"))
+    stages = with_statuses(_journey_stages(request, journey_slug), request.user)
     ctx = {
         "journey": journey,
         "stages": stages,
