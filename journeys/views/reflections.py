@@ -19,6 +19,17 @@ from journeys.models import Journey, Reflection
 from journeys.views.signed_in import signed_in
 
 PAGE_SIZE = 20
+# What a row of My reflections shows: not the stages' and journeys' long texts.
+LISTED_FIELDS = [
+    "text",
+    "prompt_text",
+    "created",
+    "prompt__stage__title",
+    "prompt__stage__slug",
+    "prompt__stage__published",
+    "prompt__stage__journey__slug",
+    "prompt__stage__journey__published",
+]
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -80,7 +91,11 @@ def reflections(request: HtmxHttpRequest) -> HttpResponse:
     form.is_valid()
     wanted = getattr(form, "cleaned_data", {})
     words, stage = wanted.get("q", "").strip(), wanted.get("stage")
-    found = Reflection.objects.for_user(request.user).select_related("prompt__stage__journey")
+    found = (
+        Reflection.objects.for_user(request.user)
+        .select_related("prompt__stage__journey")
+        .only(*LISTED_FIELDS)
+    )
     if stage:
         found = found.filter(prompt__stage=stage)
     if words:
