@@ -101,7 +101,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -216,10 +215,13 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
+# Nearer speaks British English only. Every string is marked for translation,
+# but the translation machinery stays off until a second language comes with
+# its catalogue: it costs every page a lookup per string and finds none
+# (Django's own advice for a site in one language). Dates and numbers still
+# take LANGUAGE_CODE's formats.
 LANGUAGE_CODE = "en-gb"
-LANGUAGES = [("en-gb", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
-USE_I18N = True
+USE_I18N = False
 USE_TZ = True
 TIME_ZONE = os.environ.get("NEARER_TIME_ZONE", "Europe/London")
 
