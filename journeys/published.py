@@ -44,6 +44,11 @@ def stages_of(journey_slug: str) -> list[Stage]:
     )
 
 
+def stage_at(journey_slug: str, stage_slug: str) -> Stage | None:
+    """The published stage at this address, if there is one."""
+    return next((stage for stage in stages_of(journey_slug) if stage.slug == stage_slug), None)
+
+
 def prompts_of(stage: Stage) -> list[Prompt]:
     """The prompts of a published stage, in order, for every audience."""
     return cache.get_or_set(

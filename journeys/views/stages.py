@@ -104,6 +104,20 @@ def _visible_prompts(request: HttpRequest, journey_slug: str, stage_slug: str):
     return Prompt.objects.at(journey_slug, stage_slug, drafts=request.user.is_staff)
 
 
+def _is_prompt_here(
+    request: HttpRequest, journey_slug: str, stage_slug: str, prompt_id: int
+) -> bool:
+    """Whether the prompt is on the stage at this address, by the same rule as
+    _visible_stages. People's autosaves ask the cache of published stages
+    (journeys.published), not the database; staff may be previewing a draft."""
+    if request.user.is_staff:
+        return _visible_prompts(request, journey_slug, stage_slug).filter(pk=prompt_id).exists()
+    stage = published.stage_at(journey_slug, stage_slug)
+    return stage is not None and any(
+        prompt.pk == prompt_id for prompt in published.prompts_of(stage)
+    )
+
+
 def _prompt_for(request: HttpRequest, journey_slug: str, stage_slug: str, prompt_id: int) -> Prompt:
     prompts = _visible_prompts(request, journey_slug, stage_slug).select_related("stage__journey")
     return get_object_or_404(prompts, pk=prompt_id)
@@ -264,11 +278,12 @@ def _update(
 ) -> Reflection | None:
     """Saves over this person's reflection if it is still at the version the
     box was showing, on a prompt of the stage at this address; None if not."""
+    if not _is_prompt_here(request, journey_slug, stage_slug, prompt_id):
+        return None
     pk, version, text = data["reflection"], data["version"], data["text"]
-    prompt = _visible_prompts(request, journey_slug, stage_slug).filter(pk=prompt_id)
     mine = Reflection.objects.for_user(request.user)
     now = timezone.now()
-    if mine.filter(pk=pk, version=version, prompt__in=prompt).update(
+    if mine.filter(pk=pk, version=version, prompt_id=prompt_id).update(
         text=text, version=version + 1, updated=now
     ):
         return Reflection(pk=pk, prompt_id=prompt_id, text=text, version=version + 1, updated=now)
