@@ -73,11 +73,7 @@ class ReflectionSearchForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         # Only the stages this person has written in: nothing else would match.
-        self.fields["stage"].queryset = (
-            Stage.objects.filter(prompts__reflections__user=user)
-            .distinct()
-            .order_by("journey__title", "position")
-        )
+        self.fields["stage"].queryset = Stage.objects.written_in_by(user)
         self.fields["stage"].label_from_instance = lambda stage: stage.title
 
 

@@ -58,6 +58,16 @@ class StageQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published=True, journey__published=True)
 
+    def written_in_by(self, user):
+        """The stages this person has written in, in the journeys' order, each
+        with its journey and how many reflections they wrote there (`written`)."""
+        return (
+            self.filter(prompts__reflections__user=user)
+            .annotate(written=models.Count("prompts__reflections"))
+            .select_related("journey")
+            .order_by("journey__title", "position")
+        )
+
 
 class Stage(models.Model):
     journey = models.ForeignKey(

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.debug import SafeExceptionReporterFilter
 
 from journeys.forms import ReflectionSearchForm
-from journeys.models import REFLECTION_MAX_LENGTH, Prompt, Reflection
+from journeys.models import REFLECTION_MAX_LENGTH, Prompt, Reflection, StageQuerySet
 from journeys.templatetags.dates_in_words import day_in_words
 
 LIST_URL = reverse("journeys:reflections")
@@ -117,6 +117,27 @@ def test_a_reflection_on_an_unpublished_stage_is_still_mine_to_read_but_not_link
 
     assert "Still mine" in content
     assert reverse("journeys:stage", args=[journey.slug, "accepting"]) not in content
+
+
+def test_a_reflection_written_elsewhere_while_the_page_was_made_still_shows_its_stage(
+    alice_client, alice, journey, monkeypatch
+):
+    # The stages are read before the reflections; another tab may write in a
+    # new stage in between.
+    write(alice, prompt_in(journey, "accepting"), "Earlier")
+    write(alice, prompt_in(journey, "listening"), "Just now, in another tab")
+    stale = StageQuerySet.written_in_by
+    monkeypatch.setattr(
+        StageQuerySet,
+        "written_in_by",
+        lambda self, user: stale(self, user).exclude(slug="listening"),
+    )
+
+    content = alice_client.get(LIST_URL).content.decode()
+
+    assert "Just now, in another tab" in content
+    listening = reverse("journeys:stage", args=[journey.slug, "listening"])
+    assert f'<a href="{listening}">Listening</a>' in content
 
 
 def test_it_says_kindly_when_i_have_written_nothing_yet(alice_client, journey):
@@ -337,7 +358,9 @@ def test_the_list_runs_the_same_few_queries_however_many_reflections(
         params = {**params, "stage": prompt.stage.pk}
     alice_client.get(LIST_URL)  # the first visit refreshes the session
 
-    with django_assert_max_num_queries(6):
+    # The session, me, the stages I wrote in with their counts, the page's
+    # reflections, and the chosen stage when there is one.
+    with django_assert_max_num_queries(5 if "stage" in params else 4):
         response = alice_client.get(LIST_URL, params)
 
     assert response.status_code == 200

@@ -15,25 +15,22 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.middleware import HtmxDetails
 
 from journeys.forms import ReflectionEditForm, ReflectionSearchForm
-from journeys.models import Journey, Reflection
+from journeys.models import Journey, Reflection, Stage
 from journeys.views.signed_in import signed_in
 
 PAGE_SIZE = 20
-# What a row of My reflections shows: not the stages' and journeys' long texts.
-LISTED_FIELDS = [
-    "text",
-    "prompt_text",
-    "created",
-    "prompt__stage__title",
-    "prompt__stage__slug",
-    "prompt__stage__published",
-    "prompt__stage__journey__slug",
-    "prompt__stage__journey__published",
-]
 
 
 class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
+
+
+class CountedPaginator(Paginator):
+    """A Paginator told how many there are, when the page knows already."""
+
+    def __init__(self, object_list, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.count = count
 
 
 def _reflection_for(request: HttpRequest, pk: int) -> Reflection:
@@ -50,7 +47,7 @@ def _containing(reflections: Iterable[Reflection], words: str) -> list[Reflectio
 
 def _by_day(reflections: Iterable[Reflection]) -> list[tuple[date, list[Reflection]]]:
     days: list[tuple[date, list[Reflection]]] = []
-    for reflection in _with_links(reflections):
+    for reflection in reflections:
         day = timezone.localdate(reflection.created)
         if days and days[-1][0] == day:
             days[-1][1].append(reflection)
@@ -59,19 +56,25 @@ def _by_day(reflections: Iterable[Reflection]) -> list[tuple[date, list[Reflecti
     return days
 
 
-def _with_links(reflections: Iterable[Reflection]) -> Iterable[Reflection]:
-    """Each reflection with the address of its stage when people can open it,
-    worked out once per stage (a {% url %} on every row cost the list much of
-    its time)."""
-    stage_urls: dict[int, str | None] = {}
+def _with_stages(reflections: Iterable[Reflection], stages: list[Stage]) -> list[Reflection]:
+    """Each reflection (read with its `stage_id`) with its stage, from the
+    stages already read for the filter, and each of those stages with its
+    address (`url`) when people can open it: no join per row, one address
+    per stage."""
+    by_id = {stage.pk: stage for stage in stages}
+    reflections = list(reflections)
+    shown = {reflection.stage_id for reflection in reflections}
+    if missing := shown - by_id.keys():
+        # Written in another tab since the stages were read.
+        by_id |= Stage.objects.select_related("journey").in_bulk(missing)
+    for stage_id in shown:
+        stage = by_id[stage_id]
+        open_to_people = stage.published and stage.journey.published
+        args = [stage.journey.slug, stage.slug]
+        stage.url = reverse("journeys:stage", args=args) if open_to_people else None
     for reflection in reflections:
-        stage = reflection.prompt.stage
-        if stage.pk not in stage_urls:
-            open_to_people = stage.published and stage.journey.published
-            args = [stage.journey.slug, stage.slug]
-            stage_urls[stage.pk] = reverse("journeys:stage", args=args) if open_to_people else None
-        reflection.stage_url = stage_urls[stage.pk]
-        yield reflection
+        reflection.stage = by_id[reflection.stage_id]
+    return reflections
 
 
 def _save_if_unchanged(request: HttpRequest, pk: int, text: str, version: int) -> bool:
@@ -91,20 +94,23 @@ def reflections(request: HtmxHttpRequest) -> HttpResponse:
     form.is_valid()
     wanted = getattr(form, "cleaned_data", {})
     words, stage = wanted.get("q", "").strip(), wanted.get("stage")
-    found = (
-        Reflection.objects.for_user(request.user)
-        .select_related("prompt__stage__journey")
-        .only(*LISTED_FIELDS)
-    )
+    # The filter's choices, with how many reflections each holds: the count
+    # for the page, too, unless a search has to open the texts to count them.
+    stages = list(form.fields["stage"].queryset)
+    found = Reflection.objects.for_user(request.user).annotate(stage_id=F("prompt__stage_id"))
     if stage:
         found = found.filter(prompt__stage=stage)
     if words:
-        found = _containing(found, words)
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+        paginator = Paginator(_containing(found, words), PAGE_SIZE)
+    else:
+        written = stage.written if stage else sum(choice.written for choice in stages)
+        paginator = CountedPaginator(found, PAGE_SIZE, count=written)
+    page = paginator.get_page(request.GET.get("page"))
     ctx = {
         "form": form,
+        "stages": stages,
         "page": page,
-        "days": _by_day(page.object_list),
+        "days": _by_day(_with_stages(page.object_list, stages)),
         "words": words,
         "stage": stage,
         # Called by the template only for the empty state, to link to the journey.
