@@ -62,19 +62,23 @@ class ReflectionSearchForm(forms.Form):
         max_length=200,
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
-    stage = forms.ModelChoiceField(
+    stage = forms.TypedChoiceField(
         label=_("Stage"),
-        queryset=Stage.objects.none(),
         required=False,
-        empty_label=_("All stages"),
+        empty_value=None,
         error_messages={"invalid_choice": _("Choose a stage from the list.")},
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, stages: list[Stage], **kwargs):
+        """`stages`: those this person has written in, as the page lists
+        them; nothing else would match. A chosen one is cleaned to its Stage."""
         super().__init__(*args, **kwargs)
-        # Only the stages this person has written in: nothing else would match.
-        self.fields["stage"].queryset = Stage.objects.written_in_by(user)
-        self.fields["stage"].label_from_instance = lambda stage: stage.title
+        by_id = {str(stage.pk): stage for stage in stages}
+        self.fields["stage"].choices = [
+            ("", _("All stages")),
+            *((pk, stage.title) for pk, stage in by_id.items()),
+        ]
+        self.fields["stage"].coerce = by_id.__getitem__
 
 
 class ReflectionEditForm(forms.Form):

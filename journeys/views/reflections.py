@@ -90,13 +90,13 @@ def _save_if_unchanged(request: HttpRequest, pk: int, text: str, version: int) -
 @signed_in()
 @require_GET
 def reflections(request: HtmxHttpRequest) -> HttpResponse:
-    form = ReflectionSearchForm(request.GET or None, user=request.user)
+    # The filter's choices, with how many reflections each holds: the count
+    # for the page, too, unless a search has to open the texts to count them.
+    stages = list(Stage.objects.written_in_by(request.user))
+    form = ReflectionSearchForm(request.GET or None, stages=stages)
     form.is_valid()
     wanted = getattr(form, "cleaned_data", {})
     words, stage = wanted.get("q", "").strip(), wanted.get("stage")
-    # The filter's choices, with how many reflections each holds: the count
-    # for the page, too, unless a search has to open the texts to count them.
-    stages = list(form.fields["stage"].queryset)
     found = Reflection.objects.for_user(request.user).annotate(stage_id=F("prompt__stage_id"))
     if stage:
         found = found.filter(prompt__stage=stage)
@@ -114,7 +114,7 @@ def reflections(request: HtmxHttpRequest) -> HttpResponse:
         "words": words,
         "stage": stage,
         # Called by the template only for the empty state, to link to the journey.
-        "journey": Journey.objects.published().first,
+        "journey": lambda: Journey.objects.published().first(),
     }
     if request.htmx and not request.htmx.history_restore_request:
         response = render(request, "journeys/reflections.html#results", ctx)
