@@ -183,6 +183,21 @@ class Stats:
     p99: float
 
 
+def summary(name: str, samples: list[Sample], seconds: float) -> Stats:
+    """Requests a second, errors and latency percentiles (ms) of `samples`,
+    taken over `seconds`."""
+    ok = [s.seconds * 1000 for s in samples if s.status > 0]
+    return Stats(
+        name=name,
+        count=len(samples),
+        errors=sum(1 for s in samples if s.status <= 0),
+        per_second=len(samples) / seconds,
+        p50=percentile(ok, 50),
+        p95=percentile(ok, 95),
+        p99=percentile(ok, 99),
+    )
+
+
 class Recorder:
     """Every request's latency and status, by name, with what counts as an error."""
 
@@ -202,18 +217,8 @@ class Recorder:
         self.started = time.monotonic()
 
     def stats(self, name: str, seconds: float | None = None) -> Stats:
-        samples = self.samples.get(name, [])
-        ok = [s.seconds * 1000 for s in samples if s.status > 0]
         elapsed = seconds or max(time.monotonic() - self.started, 1e-9)
-        return Stats(
-            name=name,
-            count=len(samples),
-            errors=sum(1 for s in samples if s.status <= 0),
-            per_second=len(samples) / elapsed,
-            p50=percentile(ok, 50),
-            p95=percentile(ok, 95),
-            p99=percentile(ok, 99),
-        )
+        return summary(name, self.samples.get(name, []), elapsed)
 
     def count(self, name: str, status_from: int, status_to: int) -> int:
         return sum(
