@@ -44,9 +44,19 @@ def stages_of(journey_slug: str) -> list[Stage]:
     )
 
 
-def stage_at(journey_slug: str, stage_slug: str) -> Stage | None:
-    """The published stage at this address, if there is one."""
-    return next((stage for stage in stages_of(journey_slug) if stage.slug == stage_slug), None)
+def prompt_addresses() -> frozenset[tuple[str, str, int]]:
+    """(journey slug, stage slug, prompt id) of every published prompt: what
+    an autosave checks its address against, small enough to read from the
+    cache on every save."""
+    return cache.get_or_set(
+        _key("prompt-addresses"),
+        lambda: frozenset(
+            Prompt.objects.filter(stage__in=Stage.objects.published()).values_list(
+                "stage__journey__slug", "stage__slug", "pk"
+            )
+        ),
+        timeout=CACHE_SECONDS,
+    )
 
 
 def prompts_of(stage: Stage) -> list[Prompt]:

@@ -138,10 +138,12 @@ def test_an_update_takes_three_queries_the_session_me_and_the_update(
     reflection = write(alice, prompt, "Before")
     url = save_url(prompt)
     alice_client.get(stage_url(prompt))  # the session's expiry is moved on at most once a while
+    # The first save reads the published prompts' addresses into the cache.
+    alice_client.post(url, {"text": "Typing", "reflection": reflection.pk, "version": 1}, **HTMX)
 
     with django_assert_num_queries(3) as captured:
         response = alice_client.post(
-            url, {"text": "After", "reflection": reflection.pk, "version": 1}, **HTMX
+            url, {"text": "After", "reflection": reflection.pk, "version": 2}, **HTMX
         )
 
     assert response.status_code == 200
@@ -159,6 +161,24 @@ def test_an_update_to_a_prompt_of_an_unpublished_stage_answers_404(alice_client,
 
     assert response.status_code == 404
     assert Reflection.objects.get().text == "Before"
+
+
+def test_an_editor_unpublishing_a_stage_stops_saves_to_it_though_they_were_cached(
+    alice_client, alice, prompt
+):
+    reflection = write(alice, prompt, "Before")
+    url = save_url(prompt)
+    alice_client.post(url, {"text": "Typing", "reflection": reflection.pk, "version": 1}, **HTMX)
+    stage = Stage.objects.get(pk=prompt.stage_id)
+    stage.published = False
+    stage.save()  # as the admin saves it
+
+    response = alice_client.post(
+        url, {"text": "After", "reflection": reflection.pk, "version": 2}, **HTMX
+    )
+
+    assert response.status_code == 404
+    assert Reflection.objects.get().text == "Typing"
 
 
 def test_an_update_through_another_stages_address_answers_404(alice_client, alice, journey, prompt):

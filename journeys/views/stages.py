@@ -112,10 +112,7 @@ def _is_prompt_here(
     (journeys.published), not the database; staff may be previewing a draft."""
     if request.user.is_staff:
         return _visible_prompts(request, journey_slug, stage_slug).filter(pk=prompt_id).exists()
-    stage = published.stage_at(journey_slug, stage_slug)
-    return stage is not None and any(
-        prompt.pk == prompt_id for prompt in published.prompts_of(stage)
-    )
+    return (journey_slug, stage_slug, prompt_id) in published.prompt_addresses()
 
 
 def _prompt_for(request: HttpRequest, journey_slug: str, stage_slug: str, prompt_id: int) -> Prompt:
