@@ -50,7 +50,6 @@ def test_deleting_my_account_leaves_nothing_of_mine_and_everything_of_others(ali
             "journeys.Profile",
             "guide.UserSession",
             "axes.AccessAttempt",
-            "axes.AccessLog",
         ]
     )
 

@@ -1,4 +1,5 @@
 import pytest
+from axes.models import AccessAttempt, AccessLog
 from django.contrib.auth.models import User
 from django.core import mail
 from django.urls import reverse
@@ -63,6 +64,14 @@ def test_it_signs_in_and_out(client, alice):
     response = client.post(reverse("logout"))
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
+
+
+def test_signing_in_and_out_leaves_no_trail_of_address_or_browser(client, alice):
+    client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+    client.post(reverse("logout"))
+
+    assert not AccessLog.objects.exists()
+    assert not AccessAttempt.objects.exists()
 
 
 def test_sign_out_needs_a_post(alice_client):
