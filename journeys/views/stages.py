@@ -108,8 +108,9 @@ def _is_prompt_here(
     request: HttpRequest, journey_slug: str, stage_slug: str, prompt_id: int
 ) -> bool:
     """Whether the prompt is on the stage at this address, by the same rule as
-    _visible_stages. People's autosaves ask the cache of published stages
-    (journeys.published), not the database; staff may be previewing a draft."""
+    _visible_stages. People's autosaves ask the cached addresses of the
+    published prompts (journeys.published), not the database; staff may be
+    previewing a draft."""
     if request.user.is_staff:
         return _visible_prompts(request, journey_slug, stage_slug).filter(pk=prompt_id).exists()
     return (journey_slug, stage_slug, prompt_id) in published.prompt_addresses()
