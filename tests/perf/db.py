@@ -120,9 +120,9 @@ def queries(username: str, paths: list[str]) -> dict:
             "journeys:save_reflection",
             args=[prompt.stage.journey.slug, prompt.stage.slug, prompt.pk],
         )
-        for version in (latest.version, latest.version + 1):
-            update = {"text": f"And then we laughed ({version}).", "reflection": latest.pk}
-            count("autosave (update)", "POST", url, update | {"version": version})
+        update = {"text": "And then we laughed.", "reflection": latest.pk}
+        client.post(url, update | {"version": latest.version}, HTTP_HX_REQUEST="true")
+        count("autosave (update)", "POST", url, update | {"version": latest.version + 1})
         count("autosave (first save)", "POST", url, {"text": "A new thought."})
     return {"queries": counted}
 
