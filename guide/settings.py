@@ -10,6 +10,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from cryptography.fernet import Fernet
@@ -42,6 +43,13 @@ def envint(name: str, default: int) -> int:
 
 def envlist(name: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ImproperlyConfigured(f"{url!r} is not a full http(s) address.")
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def required(name: str) -> str:
@@ -129,6 +137,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "guide.context_processors.leave_quickly",
             ],
         },
     },
@@ -182,6 +191,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Where "Leave this page quickly" (and Shift pressed three times) takes a
+# person: a page that gives nothing away to someone looking over their shoulder.
+NEARER_EXIT_URL = os.environ.get("NEARER_EXIT_URL", "https://www.bbc.co.uk/weather")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -252,7 +265,8 @@ SECURE_CSP = {
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],
     "frame-ancestors": [CSP.NONE],
-    "form-action": [CSP.SELF],
+    # The quick exit's form, without JavaScript, is redirected there.
+    "form-action": [CSP.SELF, origin_of(NEARER_EXIT_URL)],
     "base-uri": [CSP.NONE],
 }
 SECURE_REFERRER_POLICY = "same-origin"

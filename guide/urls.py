@@ -21,6 +21,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("favicon.ico", favicon, name="favicon"),
     path("help/", views.help_page, name="help"),
+    path("leave/", account.clear_site_data(views.leave_quickly), name="leave_quickly"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/signup/", views.signup, name="signup"),
     path(

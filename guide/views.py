@@ -1,10 +1,12 @@
-from django.contrib.auth import login
+from django.conf import settings
+from django.contrib.auth import login, logout
 from django.db import DatabaseError, connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from guide.forms import SignUpForm
 from journeys import published
@@ -44,6 +46,22 @@ def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and journey:
         ctx |= _where_i_left_off(request.user, journey)
     return render(request, "home.html", ctx)
+
+
+# A stale token (the person signed in again in another tab) must never stand
+# between someone and the way out; a forged request can do no more than sign
+# the person out and show them the weather.
+@csrf_exempt
+@require_POST
+def leave_quickly(request: HttpRequest) -> HttpResponse:
+    """Signs the person out and sends them to the neutral page.
+
+    The button's own script (static/js/leave-quickly.js) calls this in the
+    background and replaces the page in the browser's history; without
+    JavaScript the button's form posts here and the redirect does the rest.
+    """
+    logout(request)
+    return redirect(settings.NEARER_EXIT_URL)
 
 
 def help_page(request: HttpRequest) -> HttpResponse:
