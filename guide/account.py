@@ -20,10 +20,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from guide.forms import AccountForm, DeleteAccountForm
-from guide.middleware import TIME_ZONE_SESSION_KEY
 from guide.sessions import end_sessions_of
 from journeys.export import export_data, export_markdown
-from journeys.models import ROLE_SESSION_KEY, profile_for
 
 CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
 # Keeps the cookie that carries the "you are signed out / deleted" message to
@@ -57,7 +55,7 @@ def _download(content: str, kind: str, content_type: str) -> HttpResponse:
 
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
-    profile = profile_for(request.user)
+    profile = request.user.profile
     initial = {"role": profile.role, "time_zone": profile.time_zone or settings.TIME_ZONE}
     form = AccountForm(request.POST or None, instance=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -66,8 +64,6 @@ def account(request: HttpRequest) -> HttpResponse:
             profile.role = form.cleaned_data["role"]
             profile.time_zone = form.cleaned_data["time_zone"]
             profile.save(update_fields=["role", "time_zone"])
-        request.session[TIME_ZONE_SESSION_KEY] = profile.time_zone
-        request.session[ROLE_SESSION_KEY] = profile.role
         messages.success(request, _("Your changes are saved."))
         return redirect("account")
     return render(request, "account/account.html", {"form": form, "profile": profile})

@@ -11,22 +11,22 @@ from journeys.fields import UndecryptableText
 
 logger = logging.getLogger(__name__)
 
-TIME_ZONE_SESSION_KEY = "time_zone"
 SESSION_REFRESHED_KEY = "refreshed"
 
 
 class PersonalTimeZoneMiddleware:
     """Shows times in the zone the person chose on their account page.
 
-    The zone is copied into the session at sign-in and when it changes, so
-    reading it costs no query.
+    The profile is read here once per request and stays on `request.user`
+    for the views (the role chooses their prompts), so a change made on one
+    device shows on every other at its next request.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        zone_name = request.session.get(TIME_ZONE_SESSION_KEY)
+        zone_name = request.user.profile.time_zone if request.user.is_authenticated else ""
         if zone_name:
             timezone.activate(ZoneInfo(zone_name))
         else:

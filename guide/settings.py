@@ -7,13 +7,11 @@ without them. Every variable is listed in the README.
 
 import json
 import os
-import secrets
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
-from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -62,27 +60,23 @@ def required(name: str) -> str:
 
 
 def local_development_secrets() -> dict[str, str]:
-    """Secrets made once for this checkout and kept in a git-ignored file."""
+    """Secrets made once for this checkout by bin/setup, in a git-ignored file."""
     path = BASE_DIR / ".local-secrets.json"
-    stored = json.loads(path.read_text()) if path.exists() else {}
-    wanted = {
-        "secret_key": lambda: secrets.token_urlsafe(50),
-        "encryption_key": lambda: Fernet.generate_key().decode(),
-    }
-    missing = {name: make() for name, make in wanted.items() if name not in stored}
-    if missing:
-        stored |= missing
-        path.write_text(json.dumps(stored, indent=2))
-        path.chmod(0o600)
-    return stored
+    if not path.exists():
+        raise ImproperlyConfigured(
+            f"{path.name} is missing: run bin/setup to make it, or set DJANGO_SECRET_KEY "
+            "and NEARER_ENCRYPTION_KEYS."
+        )
+    return json.loads(path.read_text())
 
 
 DEBUG = envbool("DJANGO_DEBUG", True)
 
 if DEBUG:
-    _local = local_development_secrets()
-    SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or _local["secret_key"]
-    NEARER_ENCRYPTION_KEYS = envlist("NEARER_ENCRYPTION_KEYS") or [_local["encryption_key"]]
+    SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or local_development_secrets()["secret_key"]
+    NEARER_ENCRYPTION_KEYS = envlist("NEARER_ENCRYPTION_KEYS") or [
+        local_development_secrets()["encryption_key"]
+    ]
     ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS") or ["127.0.0.1", "localhost", "[::1]"]
 else:
     SECRET_KEY = required("DJANGO_SECRET_KEY")
@@ -109,6 +103,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -232,13 +227,11 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
-# Nearer speaks British English only. Every string is marked for translation,
-# but the translation machinery stays off until a second language comes with
-# its catalogue: it costs every page a lookup per string and finds none
-# (Django's own advice for a site in one language). Dates and numbers still
-# take LANGUAGE_CODE's formats.
+# Nearer speaks British English for now; every string is marked for
+# translation, ready for a second language.
 LANGUAGE_CODE = "en-gb"
-USE_I18N = False
+LANGUAGES = [("en-gb", "English")]
+USE_I18N = True
 USE_TZ = True
 TIME_ZONE = os.environ.get("NEARER_TIME_ZONE", "Europe/London")
 

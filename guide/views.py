@@ -9,21 +9,13 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST, require_safe
 
 from guide.forms import SignUpForm
-from journeys import published
-from journeys.models import (
-    CheckIn,
-    Journey,
-    Profile,
-    Reflection,
-    Stage,
-    suggested_next,
-    with_statuses,
-)
+from journeys.models import CheckIn, Journey, Reflection, Stage, suggested_next
 
 
 def _suggested_stage(user, journey: Journey) -> Stage | None:
     """The stage the journey overview suggests next."""
-    return suggested_next(with_statuses(published.stages_of(journey.slug), user))
+    stages = Stage.objects.published().filter(journey=journey).with_status_for(user)
+    return suggested_next(stages.select_related("journey").order_by("position"))
 
 
 def _where_i_left_off(user, journey: Journey) -> dict:
@@ -80,7 +72,8 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             user = form.save()
-            Profile.objects.create(user=user, role=form.cleaned_data["role"])
+            user.profile.role = form.cleaned_data["role"]
+            user.profile.save(update_fields=["role"])
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("home")
     return render(request, "registration/signup.html", {"form": form})

@@ -7,5 +7,4 @@ class JourneysConfig(AppConfig):
     verbose_name = _("Journeys")
 
     def ready(self) -> None:
-        # Connects the receivers that forget cached content when an editor saves.
-        from journeys import published  # noqa: F401
+        from journeys import signals  # noqa: F401

@@ -1,4 +1,6 @@
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -6,9 +8,29 @@ from journeys.models import (
     CHECK_IN_NOTE_MAX_LENGTH,
     REFLECTION_MAX_LENGTH,
     CheckIn,
+    Prompt,
     Readiness,
+    Reflection,
     Stage,
 )
+
+# A version past any a reflection reaches, below what the database's integer holds.
+MAX_VERSION = 2**31 - 1
+
+
+class LengthLimit(MaxLengthValidator):
+    """Refuses text over the limit; the message's %(length)s and %(limit)s
+    are written as people read numbers ("20,000").
+
+    No maxlength attribute goes with it: the browser would cut pasted text
+    short without a word, where the server refuses it and keeps the text.
+    """
+
+    def __call__(self, value: str) -> None:
+        if len(value) > self.limit_value:
+            params = {"length": f"{len(value):,}", "limit": f"{self.limit_value:,}"}
+            raise ValidationError(self.message, code=self.code, params=params)
+
 
 # Check-ins and "My reflections"
 
@@ -32,27 +54,21 @@ class CheckInForm(forms.ModelForm):
             limit=f"{CHECK_IN_NOTE_MAX_LENGTH:,}",
         ),
         required=False,
-        strip=False,
-        # No maxlength attribute: the browser would cut a pasted note short
-        # without a word. The server refuses it and keeps the text instead.
+        validators=[
+            LengthLimit(
+                CHECK_IN_NOTE_MAX_LENGTH,
+                _(
+                    "Your note is %(length)s characters long. Please shorten it to "
+                    "%(limit)s or fewer; your text is still in the box."
+                ),
+            )
+        ],
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     class Meta:
         model = CheckIn
         fields = ["readiness", "note"]
-
-    def clean_note(self) -> str:
-        note = self.cleaned_data["note"]
-        if len(note) > CHECK_IN_NOTE_MAX_LENGTH:
-            raise forms.ValidationError(
-                _(
-                    "Your note is %(length)s characters long. Please shorten it to "
-                    "%(limit)s or fewer; your text is still in the box."
-                ),
-                params={"length": f"{len(note):,}", "limit": f"{CHECK_IN_NOTE_MAX_LENGTH:,}"},
-            )
-        return note.strip()
 
 
 class ReflectionSearchForm(forms.Form):
@@ -62,23 +78,24 @@ class ReflectionSearchForm(forms.Form):
         max_length=200,
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
-    stage = forms.TypedChoiceField(
+    stage = forms.ModelChoiceField(
         label=_("Stage"),
+        queryset=Stage.objects.none(),
         required=False,
-        empty_value=None,
+        empty_label=_("All stages"),
         error_messages={"invalid_choice": _("Choose a stage from the list.")},
     )
 
-    def __init__(self, *args, stages: list[Stage], **kwargs):
-        """`stages`: those this person has written in, as the page lists
-        them; nothing else would match. A chosen one is cleaned to its Stage."""
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        by_id = {str(stage.pk): stage for stage in stages}
-        self.fields["stage"].choices = [
-            ("", _("All stages")),
-            *((pk, stage.title) for pk, stage in by_id.items()),
-        ]
-        self.fields["stage"].coerce = by_id.__getitem__
+        # Only the stages this person wrote in: nothing else would match.
+        self.fields["stage"].queryset = Stage.objects.written_in_by(user)
+
+    def wanted(self) -> tuple[str, Stage | None]:
+        """The words and the stage asked for; nothing of a search that is not valid."""
+        if not self.is_valid():
+            return "", None
+        return self.cleaned_data["q"].strip(), self.cleaned_data["stage"]
 
 
 class ReflectionEditForm(forms.Form):
@@ -86,9 +103,18 @@ class ReflectionEditForm(forms.Form):
         label=_("Your reflection"),
         strip=False,
         required=False,
+        validators=[
+            LengthLimit(
+                REFLECTION_MAX_LENGTH,
+                _(
+                    "Your reflection is %(length)s characters long. Please shorten it to "
+                    "%(limit)s or fewer; your text is still in the box."
+                ),
+            )
+        ],
         widget=forms.Textarea(attrs={"rows": 12}),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_VERSION)
 
     def __init__(self, *args, question: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -100,14 +126,6 @@ class ReflectionEditForm(forms.Form):
         if not text.strip():
             raise forms.ValidationError(
                 _("Write something before saving. To remove this reflection, delete it instead.")
-            )
-        if len(text) > REFLECTION_MAX_LENGTH:
-            raise forms.ValidationError(
-                _(
-                    "Your reflection is %(length)s characters long. Please shorten it to "
-                    "%(limit)s or fewer; your text is still in the box."
-                ),
-                params={"length": f"{len(text):,}", "limit": f"{REFLECTION_MAX_LENGTH:,}"},
             )
         return text
 
@@ -128,25 +146,38 @@ class ReflectionForm(forms.Form):
         help_text=_("Only you can read this."),
         required=False,
         strip=False,
-        # No maxlength attribute: the browser would cut pasted text short
-        # without a word. The server refuses it and keeps the text instead.
-        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "true"}),
-    )
-    reflection = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
-    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
-
-    def clean_text(self) -> str:
-        text = self.cleaned_data["text"]
-        if len(text) > REFLECTION_MAX_LENGTH:
-            raise forms.ValidationError(
+        validators=[
+            LengthLimit(
+                REFLECTION_MAX_LENGTH,
                 _(
                     "Not saved: this is %(length)s characters long, and the limit is "
                     "%(limit)s. Please shorten it; your text is still in the box."
                 ),
-                code="too_long",
-                params={"length": f"{len(text):,}", "limit": f"{REFLECTION_MAX_LENGTH:,}"},
             )
-        return text
+        ],
+        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "true"}),
+    )
+    reflection = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    version = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_VERSION, widget=forms.HiddenInput
+    )
+
+    def __init__(
+        self,
+        *args,
+        prompt: Prompt,
+        reflection: Reflection | None = None,
+        autofocus: bool = False,
+        **kwargs,
+    ):
+        """`prompt`: the question the box is under (each box's ids are its own);
+        `reflection`: the one the box now saves into."""
+        kwargs.setdefault("auto_id", f"p{prompt.pk}-%s")
+        if reflection is not None:
+            kwargs["initial"] = {"reflection": reflection.pk, "version": reflection.version}
+        super().__init__(*args, **kwargs)
+        if autofocus:
+            self.fields["text"].widget.attrs["autofocus"] = True
 
     def clean(self) -> dict:
         data = super().clean()

@@ -2,7 +2,8 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,9 +13,10 @@ from journeys.fields import EncryptedTextField
 REFLECTION_MAX_LENGTH = 20_000
 CHECK_IN_NOTE_MAX_LENGTH = 2_000
 
-# The person's role (a Role value), copied into the session by the site at
-# sign-in and whenever it changes, so showing their prompts costs no query.
-ROLE_SESSION_KEY = "role"
+
+def sees_drafts(user) -> bool:
+    """Editors preview stages and journeys before people can see them."""
+    return user.is_staff and user.has_perm("journeys.change_stage")
 
 
 class Audience(models.TextChoices):
@@ -32,6 +34,9 @@ class Role(models.TextChoices):
 class JourneyQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published=True)
+
+    def visible_to(self, user):
+        return self if sees_drafts(user) else self.published()
 
 
 class Journey(models.Model):
@@ -58,12 +63,19 @@ class StageQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published=True, journey__published=True)
 
+    def visible_to(self, user):
+        return self if sees_drafts(user) else self.published()
+
+    def with_status_for(self, user):
+        """Each stage with `status`: this person's ProgressStatus, or None when not started."""
+        marks = StageProgress.objects.for_user(user).filter(stage=models.OuterRef("pk"))
+        return self.annotate(status=models.Subquery(marks.values("status")[:1]))
+
     def written_in_by(self, user):
-        """The stages this person has written in, in the journeys' order, each
-        with its journey and how many reflections they wrote there (`written`)."""
+        """The stages this person has written in, in the journeys' order."""
         return (
             self.filter(prompts__reflections__user=user)
-            .annotate(written=models.Count("prompts__reflections"))
+            .distinct()
             .select_related("journey")
             .order_by("journey__title", "position")
         )
@@ -95,16 +107,21 @@ class Stage(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def is_open_to_people(self) -> bool:
+        return self.published and self.journey.published
+
 
 class PromptQuerySet(models.QuerySet):
-    def at(self, journey_slug: str, stage_slug: str, *, drafts: bool = False):
-        """The prompts of the stage at this address: of a published stage of a
-        published journey (as StageQuerySet.published), or any when `drafts`.
-        One filter() with every lookup: an autosave checks this on each save."""
-        lookups = {"stage__slug": stage_slug, "stage__journey__slug": journey_slug}
-        if not drafts:
-            lookups |= {"stage__published": True, "stage__journey__published": True}
-        return self.filter(**lookups)
+    def visible_to(self, user):
+        """Prompts of the stages this person may open (see StageQuerySet.visible_to)."""
+        if sees_drafts(user):
+            return self
+        return self.filter(stage__published=True, stage__journey__published=True)
+
+    def for_role(self, role: str):
+        """The prompts a person of this role sees: everyone's, and their own."""
+        return self.filter(audience__in=[Audience.EVERYONE, role])
 
 
 class Prompt(models.Model):
@@ -121,12 +138,11 @@ class Prompt(models.Model):
     objects = PromptQuerySet.as_manager()
 
     class Meta:
-        ordering = ["stage", "position"]
+        # Two prompts may share a position while an editor reorders them;
+        # the older one comes first.
+        ordering = ["stage", "position", "pk"]
         verbose_name = _("prompt")
         verbose_name_plural = _("prompts")
-        constraints = [
-            models.UniqueConstraint(fields=["stage", "position"], name="unique_prompt_position"),
-        ]
 
     def __str__(self) -> str:
         return self.text
@@ -135,6 +151,17 @@ class Prompt(models.Model):
 class UserDataQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(user=user)
+
+
+class ReflectionQuerySet(UserDataQuerySet):
+    def save_over(self, pk: int, version: int, text: str) -> int | None:
+        """Writes the text over the reflection if it is still at `version`,
+        and returns its new version; None when another tab saved it since
+        (or it is not among these reflections)."""
+        changed = self.filter(pk=pk, version=version).update(
+            text=text, version=F("version") + 1, updated=timezone.now()
+        )
+        return version + 1 if changed else None
 
 
 class Reflection(models.Model):
@@ -151,7 +178,7 @@ class Reflection(models.Model):
     created = models.DateTimeField(default=timezone.now)
     updated = models.DateTimeField(auto_now=True)
 
-    objects = UserDataQuerySet.as_manager()
+    objects = ReflectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created", "-pk"]
@@ -159,6 +186,17 @@ class Reflection(models.Model):
 
     def __str__(self) -> str:
         return f"Reflection {self.pk}"
+
+    @classmethod
+    def start(cls, user, prompt: "Prompt", text: str) -> "Reflection":
+        """A new reflection on the prompt, which starts the prompt's stage
+        for this person unless they have marked it already."""
+        with transaction.atomic():
+            reflection = cls.objects.create(
+                user=user, prompt=prompt, prompt_text=prompt.text, text=text
+            )
+            StageProgress.objects.start(user, prompt.stage_id)
+        return reflection
 
     def edit_url(self) -> str:
         return reverse("journeys:reflection_edit", args=[self.pk])
@@ -173,25 +211,9 @@ class ProgressStatus(models.TextChoices):
     DONE = "done", _("Done")
 
 
-def with_statuses(stages: list[Stage], user) -> list[Stage]:
-    """The stages, each with `status`: this person's ProgressStatus, or None
-    when not started. One query, for all of this person's marks: there is at
-    most one a stage, and listing the stages' ids in it cost more than the
-    few rows of other journeys."""
-    statuses = dict(StageProgress.objects.for_user(user).values_list("stage_id", "status"))
-    for stage in stages:
-        stage.status = statuses.get(stage.pk)
-    return stages
-
-
-def for_role(prompts: Iterable["Prompt"], role: str) -> list["Prompt"]:
-    """The prompts a person of this role sees: everyone's, and their own."""
-    return [prompt for prompt in prompts if prompt.audience in (Audience.EVERYONE, role)]
-
-
 def suggested_next(stages: Iterable[Stage]) -> Stage | None:
     """Where to go on, from stages in order with their `status` (see
-    with_statuses): one in progress, else the first not started, else one
+    StageQuerySet.with_status_for): one in progress, else the first not started, else one
     not ready yet; never a done one."""
     stages = list(stages)
     for wanted in (ProgressStatus.IN_PROGRESS, None, ProgressStatus.NOT_READY):
@@ -199,6 +221,27 @@ def suggested_next(stages: Iterable[Stage]) -> Stage | None:
             if stage.status == wanted:
                 return stage
     return None
+
+
+class StageProgressQuerySet(UserDataQuerySet):
+    def start(self, user, stage_id: int) -> None:
+        """Marks the stage in progress for this person, unless it is marked already."""
+        self.get_or_create(
+            user=user, stage_id=stage_id, defaults={"status": ProgressStatus.IN_PROGRESS}
+        )
+
+    def mark(self, user, stage: Stage, choice: str) -> "StageProgress | None":
+        """Marks the stage done or not ready yet; "undo" takes it back to in
+        progress if the person wrote there, else to not started (None)."""
+        if choice == "undo":
+            if not Reflection.objects.for_user(user).filter(prompt__stage=stage).exists():
+                self.filter(user=user, stage=stage).delete()
+                return None
+            choice = ProgressStatus.IN_PROGRESS
+        progress, _created = self.update_or_create(
+            user=user, stage=stage, defaults={"status": choice}
+        )
+        return progress
 
 
 class StageProgress(models.Model):
@@ -209,7 +252,7 @@ class StageProgress(models.Model):
     status = models.CharField(max_length=20, choices=ProgressStatus)
     updated = models.DateTimeField(auto_now=True)
 
-    objects = UserDataQuerySet.as_manager()
+    objects = StageProgressQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "stage progress"
@@ -251,6 +294,9 @@ class CheckIn(models.Model):
 
 
 class Profile(models.Model):
+    """The person's role and time zone: one for every account, made with it
+    (journeys.signals), and read once per request by the site."""
+
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
     )
@@ -262,8 +308,3 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return f"Profile {self.pk}"
-
-
-def profile_for(user) -> Profile:
-    profile, _created = Profile.objects.get_or_create(user=user)
-    return profile

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from journeys.views import checkins, reflections, stages
+from journeys.views import autosave, checkins, reflections, stages
 
 app_name = "journeys"
 
@@ -13,17 +13,17 @@ urlpatterns: list = [
     path("journeys/<slug:journey_slug>/", stages.journey, name="journey"),
     path(
         "journeys/<slug:journey_slug>/<slug:stage_slug>/prompts/<int:prompt_id>/save/",
-        stages.save_reflection,
+        autosave.save_reflection,
         name="save_reflection",
     ),
     path(
         "journeys/<slug:journey_slug>/<slug:stage_slug>/save/retry/",
-        stages.save_retry,
+        autosave.save_retry,
         name="save_retry",
     ),
     path(
         "journeys/<slug:journey_slug>/<slug:stage_slug>/signed-in-again/",
-        stages.signed_in_again,
+        autosave.signed_in_again,
         name="signed_in_again",
     ),
     path(

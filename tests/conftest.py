@@ -29,7 +29,7 @@ def fast_password_hashing(settings):
 
 def make_user(username: str, role: str = Role.NOT_SAID) -> User:
     user = User.objects.create_user(username, password=PASSWORD)
-    Profile.objects.create(user=user, role=role)
+    Profile.objects.filter(user=user).update(role=role)
     return user
 
 

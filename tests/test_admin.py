@@ -135,14 +135,6 @@ def test_an_editor_can_swap_two_prompts_places(editor_client, stage):
 
 
 @pytest.mark.django_db
-def test_two_prompts_cannot_be_given_the_same_place(editor_client, stage):
-    response = editor_client.post(change_url(stage), stage_form(stage, **{"prompts-0-position": 2}))
-
-    assert response.status_code == 200
-    assert "Please correct the duplicate data for position." in response.content.decode()
-    assert [p.position for p in stage.prompts.order_by("pk")] == [1, 2, 3]
-
-
 @pytest.mark.django_db
 def test_an_editor_can_add_a_prompt_in_a_place_another_one_leaves(editor_client, stage):
     data = stage_form(stage, **{"prompts-2-position": 4})

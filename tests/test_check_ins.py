@@ -408,8 +408,8 @@ def test_the_page_runs_the_same_few_queries_however_many_check_ins(
     add_check_ins(alice, journey, moving(count))
     alice_client.get(check_ins_url(journey))  # the first visit refreshes the session
 
-    # Session, user, journey, the count of check-ins and one page of them.
-    with django_assert_max_num_queries(5):
+    # Session, user, profile, journey, the count of check-ins and one page of them.
+    with django_assert_max_num_queries(6):
         response = alice_client.get(check_ins_url(journey), {"page": 2})
 
     assert chart(response.content.decode()).count("<circle") == min(count, 10)

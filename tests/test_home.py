@@ -124,7 +124,7 @@ def test_the_home_page_runs_the_same_few_queries_however_much_i_wrote(
     )
     alice_client.get(HOME)  # the first visit refreshes the session
 
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         response = alice_client.get(HOME)
 
     assert "Continue where you left off" in response.content.decode()
@@ -137,7 +137,7 @@ def test_without_reflections_the_suggestion_costs_one_more_query(
         mark(alice, journey, slug, ProgressStatus.DONE)
     alice_client.get(HOME)
 
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         response = alice_client.get(HOME)
 
     assert f'href="{stage_url(journey, "pace")}"' in response.content.decode()

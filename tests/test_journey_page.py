@@ -3,18 +3,15 @@
 import re
 
 import pytest
-from django.contrib.auth.models import User
 from django.urls import reverse
 
 from journeys.models import (
     Journey,
-    Profile,
     ProgressStatus,
     Prompt,
     Reflection,
     Stage,
     suggested_next,
-    with_statuses,
 )
 from journeys.models import StageProgress as Progress
 
@@ -59,8 +56,8 @@ def test_the_suggestion_is_in_progress_else_not_started_else_not_ready_never_don
         mark(alice, slug, status)
     mark(bob, "listening", IN_PROGRESS)  # someone else's progress does not count
 
-    stages = list(Stage.objects.filter(journey=journey).order_by("position"))
-    suggestion = suggested_next(with_statuses(stages, alice))
+    stages = Stage.objects.filter(journey=journey).with_status_for(alice).order_by("position")
+    suggestion = suggested_next(stages)
 
     assert (suggestion.slug if suggestion else None) == expected
 
@@ -174,10 +171,8 @@ def test_an_unpublished_journey_answers_404_to_people(alice_client, journey):
     assert alice_client.get(URL).status_code == 404
 
 
-def test_staff_preview_an_unpublished_journey_with_a_banner(client, journey):
-    editor = User.objects.create_user("editor", is_staff=True)
-    Profile.objects.create(user=editor)
-    client.force_login(editor)
+def test_staff_preview_an_unpublished_journey_with_a_banner(editor_client, journey):
+    client = editor_client
     Journey.objects.filter(pk=journey.pk).update(published=False)
     Stage.objects.filter(slug="pace").update(published=False)
 

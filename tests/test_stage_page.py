@@ -5,12 +5,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.auth.models import User
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from journeys.forms import ReflectionForm
 from journeys.models import (
-    ROLE_SESSION_KEY,
     Journey,
     Profile,
     Prompt,
@@ -67,7 +66,7 @@ def test_it_shows_the_prompts_for_everyone_and_for_my_role(alice_client, journey
 
 def test_someone_who_rather_not_say_sees_only_the_prompts_for_everyone(client, journey):
     person = User.objects.create_user("dana")
-    Profile.objects.create(user=person, role=Role.NOT_SAID)
+    Profile.objects.filter(user=person).update(role=Role.NOT_SAID)
     client.force_login(person)
 
     content = client.get(stage_url()).content.decode()
@@ -86,33 +85,22 @@ def test_a_role_changed_on_the_account_page_changes_the_prompts_at_once(alice_cl
     assert "As the one recovering" not in content
 
 
-def test_a_session_begun_before_roles_were_kept_in_it_still_shows_my_prompts(alice_client, journey):
-    session = alice_client.session
-    del session[ROLE_SESSION_KEY]
-    session.save()
-
-    content = alice_client.get(stage_url()).content.decode()
-
-    assert "As the one recovering, what about listening?" in content
-    assert alice_client.session[ROLE_SESSION_KEY] == Role.RECOVERING
-
-
-def test_the_empty_box_is_written_out_just_as_the_form_renders_it(
-    alice_client, journey, everyones_prompt
+def test_a_role_and_time_zone_changed_on_one_device_show_at_once_on_another(
+    alice, journey, everyones_prompt
 ):
-    def box(html: str) -> str:
-        start = html.index(f'<span id="ids-{everyones_prompt.pk}">')
-        end = html.index('<div class="save-bar">', start)
-        return re.sub(r">\s+<", "><", html[start:end]).strip()
+    write(alice, everyones_prompt, "At noon in London", datetime(2026, 1, 5, 12, 0, tzinfo=UTC))
+    laptop, phone = Client(), Client()
+    laptop.force_login(alice)
+    phone.force_login(alice)
+    assert "As the one recovering, what about listening?" in phone.get(stage_url()).content.decode()
 
-    content = alice_client.get(stage_url()).content.decode()
-    form = ReflectionForm(auto_id=f"p{everyones_prompt.pk}-%s")
-    rendered = (
-        f'<span id="ids-{everyones_prompt.pk}">{form["reflection"]}{form["version"]}</span>'
-        f"{form['text'].as_field_group()}"
-    )
+    data = {"username": "alice", "email": "", "role": Role.PARTNER, "time_zone": "Asia/Tokyo"}
+    laptop.post(reverse("account"), data)
+    content = phone.get(stage_url()).content.decode()
 
-    assert box(content) == box(rendered + '<div class="save-bar">')
+    assert "As the partner, what about listening?" in content
+    assert "As the one recovering" not in content
+    assert "at 21:00" in content
 
 
 def test_each_prompt_has_a_box_that_saves_to_it(alice_client, journey, everyones_prompt):
@@ -141,9 +129,7 @@ def test_my_earlier_reflections_are_under_their_prompt_newest_first(
 def test_each_earlier_reflection_has_its_date_in_words_in_my_time_zone(
     alice_client, alice, everyones_prompt
 ):
-    session = alice_client.session
-    session["time_zone"] = "Asia/Tokyo"  # UTC+9 all year
-    session.save()
+    Profile.objects.filter(user=alice).update(time_zone="Asia/Tokyo")  # UTC+9 all year
     year = timezone.now().year
     written = datetime(year, 3, 3, 5, 2, tzinfo=UTC)  # 14:02 in Tokyo
     write(alice, everyones_prompt, "Morning words", written)
@@ -266,14 +252,6 @@ def test_a_stage_of_an_unpublished_journey_answers_404_to_people(alice_client, j
     assert alice_client.get(stage_url()).status_code == 404
 
 
-@pytest.fixture
-def editor_client(client, db):
-    editor = User.objects.create_user("editor", is_staff=True)
-    Profile.objects.create(user=editor)
-    client.force_login(editor)
-    return client
-
-
 def test_staff_preview_a_draft_stage_as_people_will_see_it_with_a_banner(editor_client, journey):
     Stage.objects.filter(slug="listening").update(published=False)
 
@@ -284,6 +262,13 @@ def test_staff_preview_a_draft_stage_as_people_will_see_it_with_a_banner(editor_
     assert "Draft preview:" in content
     assert "people cannot see this yet." in content
     assert "What does listening mean to you?" in content
+
+
+def test_staff_without_the_journeys_permissions_see_only_what_people_see(client, journey):
+    client.force_login(User.objects.create_user("helpdesk", is_staff=True))
+    Stage.objects.filter(slug="listening").update(published=False)
+
+    assert client.get(stage_url()).status_code == 404
 
 
 def test_staff_see_no_banner_on_a_published_stage(editor_client, journey):
@@ -303,24 +288,15 @@ def test_the_page_has_one_heading_no_inline_style_and_its_script_carries_the_csp
     assert "style=" not in content
     assert "hx-on" not in content
     assert "js:" not in content
-    # autosave's script is in the page (no request for it), allowed by the nonce.
-    assert f'<script nonce="{nonce}">' in content
-    assert 'document.addEventListener("htmx:sendError"' in content
-    assert "{%" not in content and "{#" not in content
-    assert "/static/js/" not in content
-
-
-def test_the_autosave_script_comes_into_the_page_minified(alice_client, journey):
-    content = alice_client.get(stage_url()).content.decode()
-
-    script = re.search(r'<script nonce="[^"]+">(.*?)</script>', content, re.DOTALL).group(1)
-    assert not re.search(r"^\s", script, re.MULTILINE)
-    assert 'document.addEventListener("htmx:beforeSwap",function(event){' in script
+    # Every script is a file of the site's own, or carries the nonce.
+    for script in re.findall(r"<script[^>]*>", content):
+        assert f'nonce="{nonce}"' in script or 'src="/static/' in script
+    assert '<script src="/static/js/autosave.js" defer></script>' in content
 
 
 @pytest.mark.parametrize("count", [1, 500])
 def test_the_page_takes_the_same_few_queries_however_much_i_wrote(
-    alice_client, alice, journey, everyones_prompt, count, django_assert_num_queries
+    alice_client, alice, journey, everyones_prompt, count, django_assert_max_num_queries
 ):
     recovering = Prompt.objects.get(stage__slug="listening", position=2)
     Reflection.objects.bulk_create(
@@ -336,9 +312,9 @@ def test_the_page_takes_the_same_few_queries_however_much_i_wrote(
     url = stage_url()
     alice_client.get(url)
 
-    # The session, me, my progress in each stage, which of mine are newest, and
-    # those. The stages and prompts come from the cache after the first visit.
-    with django_assert_num_queries(5):
+    # However much I wrote, a few queries: the session, me and my profile, the
+    # stages with my progress, the prompts with my counts, the newest of mine.
+    with django_assert_max_num_queries(6):
         response = alice_client.get(url)
 
     assert response.status_code == 200

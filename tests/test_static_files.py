@@ -82,3 +82,13 @@ def test_a_url_in_a_stylesheet_still_points_at_the_hashed_file(collect, tmp_path
     image = paths["images/dot.svg"].rsplit("/", 1)[-1]
     css = Path(staticfiles_storage.path(paths["css/site.css"])).read_text()
     assert css == f'.dot{{background:url("../images/{image}") no-repeat}}'
+
+
+def test_the_autosave_script_is_served_minified_and_keeps_working_words(collect):
+    paths = collect(SOURCE.parents[1])
+
+    served = Path(staticfiles_storage.path(paths["js/autosave.js"])).read_text()
+    source = (SOURCE.parents[1] / "js" / "autosave.js").read_text()
+    assert len(served) < 0.7 * len(source)
+    assert "/*" not in served and "// " not in served
+    assert 'document.addEventListener("htmx:beforeSwap",function(event){' in served

@@ -18,15 +18,6 @@ def day_in_words(value: date | datetime | None) -> str:
     return formats.date_format(value, "l j F" if this_year else "l j F Y")
 
 
-@register.filter(expects_localtime=True)
-def clock(value: datetime | None) -> str:
-    """ "14:02", in the person's time zone: what |time:"H:i" gives, several
-    times quicker, for lists that show a time on every row."""
-    if not value:
-        return ""
-    return f"{value:%H:%M}"
-
-
 @register.filter
 def short_day_in_words(value: date | datetime | None) -> str:
     """ "3 March" (or "3 March 2024"), where a weekday would crowd the space."""

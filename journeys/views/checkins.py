@@ -7,21 +7,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import replace_url
-from django_htmx.middleware import HtmxDetails
 
 from journeys.charts import readiness_chart
 from journeys.forms import CheckInForm
 from journeys.models import CheckIn, Journey
-from journeys.views.signed_in import signed_in
+from journeys.views.signed_in import HtmxHttpRequest, signed_in
 
 # The chart draws one page of the table, so the two always show the same
 # check-ins: enough points to see how someone moved over a few weeks, few
 # enough that each point stays distinct on a phone and the page stays light.
 PAGE_SIZE = 10
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
 
 
 def _published_journey(slug: str) -> Journey:

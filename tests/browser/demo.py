@@ -114,7 +114,7 @@ def _at(now: datetime, days_ago: int, hour: int) -> datetime:
 def seed_demo_person(journey: Journey, username: str = "maya", role: str = Role.RECOVERING) -> User:
     """Creates `username` with reflections, stage statuses and check-ins."""
     user = User.objects.create_user(username, password=DEMO_PASSWORD)
-    Profile.objects.create(user=user, role=role)
+    Profile.objects.filter(user=user).update(role=role)
     now = timezone.now()
     prompts = {
         (prompt.stage.position, prompt.position): prompt

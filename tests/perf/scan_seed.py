@@ -10,7 +10,7 @@ from django.test import Client  # noqa: E402
 from journeys.models import CheckIn, Journey, Profile, Prompt, Reflection, Role  # noqa: E402
 
 person = User.objects.create_user("scanner", password="a quiet walk by the sea")
-Profile.objects.create(user=person, role=Role.RECOVERING)
+Profile.objects.filter(user=person).update(role=Role.RECOVERING)
 journey = Journey.objects.published().first()
 for prompt in Prompt.objects.filter(stage__journey=journey)[:5]:
     Reflection.objects.create(

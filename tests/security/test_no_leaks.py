@@ -133,7 +133,7 @@ def test_an_error_while_saving_a_note_reports_no_note_text(
     stage = reflection.prompt.stage
     monkeypatch.setattr("journeys.models.Reflection.save", raise_with(SECRET_TEXT))
     monkeypatch.setattr("journeys.models.CheckIn.save", raise_with(SECRET_TEXT))
-    monkeypatch.setattr("journeys.views.reflections._save_if_unchanged", raise_with(SECRET_TEXT))
+    monkeypatch.setattr("journeys.models.ReflectionQuerySet.save_over", raise_with(SECRET_TEXT))
     url = {
         "check_ins": reverse("journeys:check_ins", args=[journey.slug]),
         "save_reflection": reverse(

@@ -1,25 +1,24 @@
-{% comment %}
+/*
 Autosave on the stage page: the little htmx cannot do by itself under our CSP.
 
 - A save that gets no answer (offline, timed out), or an error htmx does
-  not swap (403, 500), would leave "Saving…" on the screen. Say in words
-  that it is not saved yet, and try again every few seconds until it is.
-  A retry first asks the server (save_retry) for a fresh CSRF token, which
-  then cues the save; if the person turns out to be signed out, the save
-  itself answers 401 with what to do.
+  not swap (403, a 500 without our answer), would leave "Saving…" on the screen. Say in words that it
+  is not saved yet, and try again until it is, waiting longer each time
+  (2, 4, 8 … up to 60 seconds). So does an answer that says the journal is
+  busy (503) or that the person is signed out (401). A retry first asks the server (save_retry) for a
+  fresh CSRF token, which then cues the save; if the person turns out to be
+  signed out, the save itself answers 401 with what to do.
 - A save into a reflection that is gone (404) starts a new one instead.
 - An answer identical to the one shown is not swapped in again, so a screen
   reader hears "Not saved yet" once, not at every retry; an answer with the
   same words in the status ("Saved at 14:02") updates only the rest.
 - Mark the page, so the "saves by itself" note shows only when it does.
-
-Included inline in the stage page's <script nonce> (so the page makes no
-request for it); these comments stay on the server.
-{% endcomment %}
+*/
 (function () {
   "use strict";
 
-  var RETRY_AFTER_MS = 5000;
+  var FIRST_RETRY_MS = 2000;
+  var LONGEST_RETRY_MS = 60000;
   var RETRY_EVENT = "nearer-retry";
 
   document.documentElement.classList.add("autosave-on");
@@ -36,21 +35,23 @@ request for it); these comments stay on the server.
     if (form.nearerRetry) {
       return;
     }
+    var wait = form.nearerWait || FIRST_RETRY_MS;
+    form.nearerWait = Math.min(wait * 2, LONGEST_RETRY_MS);
     form.nearerRetry = window.setTimeout(function () {
       form.nearerRetry = null;
       if (form.isConnected) {
-        {# From the status, not the form: a GET from the form would put its text in the URL. #}
+        // From the status, not the form: a GET from the form would put its text in the URL.
         htmx.ajax("GET", form.getAttribute("data-retry-url"), {
           source: statusOf(form),
           swap: "none",
         });
       }
-    }, RETRY_AFTER_MS);
+    }, wait);
   }
 
-  {# The reflection this box saves into is gone (deleted in another tab): #}
-  {# the server answers 404, as for any id not this person's. Keep the words #}
-  {# by starting a new reflection with them. #}
+  // The reflection this box saves into is gone (deleted in another tab):
+  // the server answers 404, as for any id not this person's. Keep the words
+  // by starting a new reflection with them.
   function startAfresh(form) {
     var id = form.querySelector("input[name='reflection']");
     if (!id || !id.value) {
@@ -87,7 +88,14 @@ request for it); these comments stay on the server.
   document.addEventListener("htmx:afterRequest", function (event) {
     var form = formOf(event.detail.elt);
     var xhr = event.detail.xhr;
-    {# Our retry found nobody signed in (204): save anyway, to hear the 401 and show it. #}
+    if (form && event.detail.elt === form && xhr) {
+      if (xhr.status === 200) {
+        form.nearerWait = null;
+      } else if (xhr.status === 401 || xhr.status === 503) {
+        retrySoon(form);
+      }
+    }
+    // Our retry found nobody signed in (204): save anyway, to hear the 401 and show it.
     if (form && event.detail.elt === statusOf(form) && xhr && xhr.status === 204) {
       htmx.trigger(form, RETRY_EVENT);
     }
@@ -98,19 +106,25 @@ request for it); these comments stay on the server.
     if (!target || target.getAttribute("role") !== "status" || !formOf(target)) {
       return;
     }
+    // Something went wrong on the server (500): its answer says so in words,
+    // and retrying would not help.
+    if (event.detail.xhr.status === 500 && !/<html/i.test(event.detail.serverResponse)) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
     if (target.nearerShown === event.detail.serverResponse) {
       event.detail.shouldSwap = false;
     } else if (plainWords(event.detail.serverResponse) === target.textContent.trim()) {
-      {# The same words ("Saved at 14:02" again, a minute not yet over): swap #}
-      {# only the out-of-band parts (the new version), so a screen reader #}
-      {# does not say it again at every pause in the typing. #}
+      // The same words ("Saved at 14:02" again, a minute not yet over): swap
+      // only the out-of-band parts (the new version), so a screen reader
+      // does not say it again at every pause in the typing.
       event.detail.swapOverride = "none";
     }
     target.nearerShown = event.detail.serverResponse;
   });
 
-  {# The status words of an answer, when they are words only: an answer that #}
-  {# brings a link or a retry poller must be swapped in. #}
+  // The status words of an answer, when they are words only: an answer that
+  // brings a link must be swapped in.
   function plainWords(response) {
     var parsed = document.createElement("template");
     parsed.innerHTML = response;
