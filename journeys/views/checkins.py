@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
@@ -11,7 +10,7 @@ from django_htmx.http import replace_url
 from journeys.charts import readiness_chart
 from journeys.forms import CheckInForm
 from journeys.models import CheckIn, Journey
-from journeys.views.signed_in import HtmxHttpRequest, signed_in
+from journeys.views.signed_in import HtmxHttpRequest, render_page_or_part, signed_in
 
 # The chart draws one page of the table, so the two always show the same
 # check-ins: enough points to see how someone moved over a few weeks, few
@@ -54,9 +53,4 @@ def check_ins(request: HtmxHttpRequest, journey_slug: str) -> HttpResponse:
         response = render(request, "journeys/check_ins.html#check-in-answer", ctx, status=status)
         # The answer holds the newest check-ins, whichever page the person was on.
         return replace_url(response, request.path)
-    if request.htmx and not request.htmx.history_restore_request:
-        response = render(request, "journeys/check_ins.html#history", ctx)
-    else:
-        response = render(request, "journeys/check_ins.html", ctx)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render_page_or_part(request, "journeys/check_ins.html", "history", ctx)

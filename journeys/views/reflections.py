@@ -7,14 +7,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from journeys.forms import ReflectionEditForm, ReflectionSearchForm
 from journeys.models import Journey, Reflection
-from journeys.views.signed_in import HtmxHttpRequest, signed_in
+from journeys.views.signed_in import HtmxHttpRequest, render_page_or_part, signed_in
 
 PAGE_SIZE = 20
 
@@ -63,12 +62,7 @@ def reflections(request: HtmxHttpRequest) -> HttpResponse:
         "journey": Journey.objects.published().first() if nothing_written else None,
         "nothing_written": nothing_written,
     }
-    if request.htmx and not request.htmx.history_restore_request:
-        response = render(request, "journeys/reflections.html#results", ctx)
-    else:
-        response = render(request, "journeys/reflections.html", ctx)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render_page_or_part(request, "journeys/reflections.html", "results", ctx)
 
 
 @sensitive_post_parameters("text")

@@ -5,12 +5,24 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render, resolve_url
+from django.utils.cache import patch_vary_headers
 from django_htmx.http import HttpResponseClientRedirect, reswap
 from django_htmx.middleware import HtmxDetails
 
 
 class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
+
+
+def render_page_or_part(request: HtmxHttpRequest, template: str, part: str, ctx: dict):
+    """The whole page, or for htmx only the partial `part` it swaps; a
+    history restore wants the whole page back."""
+    if request.htmx and not request.htmx.history_restore_request:
+        response = render(request, f"{template}#{part}", ctx)
+    else:
+        response = render(request, template, ctx)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def signed_in(signed_out_partial: str | None = None) -> Callable:

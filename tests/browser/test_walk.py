@@ -2,6 +2,7 @@
 
 import re
 from importlib import import_module
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -236,6 +237,35 @@ def test_offline_it_says_not_saved_yet_and_saves_once_back(browser: Browser, liv
     context.set_offline(False)
 
     expect(status_of(section)).to_have_text(SAVED, timeout=15_000)
+    assert problems == []
+
+
+def test_a_busy_journal_is_asked_again_less_and_less_often(browser: Browser, live_server, journey):
+    page, problems = new_person_page(browser, live_server)
+    sign_up(page, "fern")
+    page.clock.install()
+    open_stage(page)
+    section = prompt_section(page)
+    saves: list[float] = []
+
+    def busy(route) -> None:
+        saves.append(page.evaluate("Date.now()"))
+        route.fulfill(status=503, body="Not saved yet: we'll keep trying. Your text is still here.")
+
+    page.route("**/prompts/*/save/", busy)
+    section.get_by_label("Write your reflection").fill("While the journal is busy")
+    section.get_by_label("Write your reflection").blur()
+    for _second in range(3 * 60):
+        page.clock.run_for(1000)
+        page.wait_for_timeout(25)  # lets each request and its answer through
+
+    waits = [(later - earlier) / 1000 for earlier, later in pairwise(saves)]
+    # Each save asks the server for a fresh token first; the waits between
+    # saves double from about 2 seconds and stop growing at a minute.
+    assert waits[0] < 4
+    assert all(later >= earlier for earlier, later in pairwise(waits))
+    assert 55 <= max(waits) <= 65
+    assert len(saves) < 12
     assert problems == []
 
 
