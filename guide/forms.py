@@ -3,15 +3,44 @@ import zoneinfo
 from django import forms
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.contrib.auth.models import User
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from journeys.models import Role
 
+# The role's "rather not say" is stored as an empty role; the form gives it a
+# value of its own so that it is a choice a person makes, never a default.
+ROLE_NOT_SAID_ANSWER = "not-said"
+SIGN_UP_ROLES = [
+    (Role.RECOVERING.value, Role.RECOVERING.label),
+    (Role.PARTNER.value, Role.PARTNER.label),
+    (ROLE_NOT_SAID_ANSWER, Role.NOT_SAID.label),
+]
+
+
+def stored_username(typed: str) -> str:
+    """The account name as stored, for a name typed in any mix of capitals.
+
+    Names are unique whatever their case (sign-up and the account page refuse
+    "ROBIN" when "Robin" exists), so one account at most matches; accounts
+    made before that rule may differ only in case, and then the name has to
+    be typed exactly.
+    """
+    names = list(User.objects.filter(username__iexact=typed).values_list("username", flat=True)[:2])
+    return names[0] if len(names) == 1 else typed
+
+
+FIRST_OF_TWO_BOXES = "password1"
+
 
 class SignUpForm(UserCreationForm):
+    error_messages = {
+        "password_mismatch": _(
+            "The two passwords are not the same. Type the same one in both boxes."
+        ),
+    }
     email = forms.EmailField(
         label=_("Email address (optional)"),
         required=False,
@@ -19,13 +48,27 @@ class SignUpForm(UserCreationForm):
         help_text=_(
             "Only used if you forget your password. Leave it empty if you would rather not give it."
         ),
+        error_messages={
+            "invalid": _("Enter an email address like name@example.com, or leave it empty.")
+        },
     )
     role = forms.ChoiceField(
         label=_("Which describes you?"),
-        choices=Role,
-        required=False,
+        choices=SIGN_UP_ROLES,
         widget=forms.RadioSelect,
-        help_text=_("This chooses which questions you see. You can change it later."),
+        help_text=_(
+            "Some questions are written for the person recovering and some for their partner; "
+            "this chooses which you see. If you would rather not say, you see them all. "
+            "You can change it later."
+        ),
+        error_messages={
+            "required": _("Choose the answer that describes you, or “I would rather not say”.")
+        },
+    )
+    time_zone = forms.ChoiceField(
+        label=_("Your time zone"),
+        help_text=_("So that times are shown as your clock shows them. You can change it later."),
+        initial=settings.TIME_ZONE,
     )
 
     class Meta(UserCreationForm.Meta):
@@ -34,6 +77,64 @@ class SignUpForm(UserCreationForm):
         help_texts = {
             "username": _("A first name or a made-up name is fine. Letters, digits and @ . + - _"),
         }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].error_messages["required"] = _("Enter a name to sign in with.")
+        self.fields["password1"].error_messages["required"] = _("Enter a password.")
+        self.fields["password1"].help_text = _(
+            "At least 8 characters, not only numbers, not a password many people use, "
+            "and not too like your name."
+        )
+        # Asked for only once a password is given (clean), so an empty form
+        # says "Enter a password" once, not twice.
+        self.fields["password2"].required = False
+        self.fields["password2"].help_text = _("The same password again, to be sure it is right.")
+        self.fields["time_zone"].choices = time_zone_choices(self.data.get("time_zone", ""))
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(
+                _("That name is taken. Please choose another."), code="unique"
+            )
+        return username
+
+    def clean_role(self) -> str:
+        role = self.cleaned_data["role"]
+        return Role.NOT_SAID if role == ROLE_NOT_SAID_ANSWER else role
+
+    def clean(self) -> dict:
+        if self.cleaned_data.get("password1") and not self.cleaned_data.get("password2"):
+            self.add_error("password2", _("Type your password again."))
+        return super().clean()
+
+    def validate_password_for_user(self, user, **kwargs) -> None:
+        # A password too short or too common is the first box's problem.
+        super().validate_password_for_user(user, password_field_name=FIRST_OF_TWO_BOXES)
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, for a username typed in any mix of capitals."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "That username and password do not match an account. Check them and try again."
+        ),
+    }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].error_messages["required"] = _("Enter your username.")
+        self.fields["password"].error_messages["required"] = _("Enter your password.")
+
+    def clean(self) -> dict:
+        # Before authenticate(), so the lockout counts failures against the
+        # account whatever capitals were typed.
+        if self.cleaned_data.get("username"):
+            self.cleaned_data["username"] = stored_username(self.cleaned_data["username"])
+        return super().clean()
 
 
 # Cities people recognise, west to east, at least one for every way clocks

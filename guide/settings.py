@@ -193,7 +193,7 @@ NEARER_EXIT_URL = os.environ.get("NEARER_EXIT_URL", "https://www.bbc.co.uk/weath
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "signed_out"
 
 # Several failed sign-ins for one username from one address lock that pair
 # out for a while; a success resets the count.
@@ -311,7 +311,7 @@ if not DEBUG:
 
 DEFAULT_FROM_EMAIL = os.environ.get("NEARER_FROM_EMAIL", "Nearer <no-reply@localhost>")
 if DEBUG and not os.environ.get("EMAIL_HOST"):
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    MAILERS = {"default": {"BACKEND": "guide.mail.ConsoleEmailBackend"}}
 else:
     MAILERS = {
         "default": {

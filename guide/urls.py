@@ -8,6 +8,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from guide import account, views
+from guide.forms import SignInForm
 
 
 @require_safe
@@ -24,9 +25,14 @@ urlpatterns = [
     path("leave/", account.clear_site_data(views.leave_quickly), name="leave_quickly"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/signup/", views.signup, name="signup"),
+    path("accounts/signed-out/", views.signed_out, name="signed_out"),
+    path("journey/", views.open_journey, {"page": "journeys:journey"}, name="open_journey"),
+    path("check-ins/", views.open_journey, {"page": "journeys:check_ins"}, name="open_check_ins"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, authentication_form=SignInForm
+        ),
         name="login",
     ),
     path(

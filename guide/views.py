@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,12 +13,6 @@ from guide.forms import SignUpForm
 from journeys.models import CheckIn, Journey, Reflection, Stage, suggested_next
 
 
-def _suggested_stage(user, journey: Journey) -> Stage | None:
-    """The stage the journey overview suggests next."""
-    stages = Stage.objects.published().filter(journey=journey).with_status_for(user)
-    return suggested_next(stages.select_related("journey").order_by("position"))
-
-
 def _where_i_left_off(user, journey: Journey) -> dict:
     latest = (
         Reflection.objects.for_user(user)
@@ -25,10 +20,22 @@ def _where_i_left_off(user, journey: Journey) -> dict:
         .select_related("prompt__stage__journey")
         .first()
     )
+    last_check_in = CheckIn.objects.for_user(user).filter(journey=journey).first()
+    stages = []
+    if not latest:
+        stages = list(
+            Stage.objects.published()
+            .filter(journey=journey)
+            .with_status_for(user)
+            .select_related("journey")
+            .order_by("position")
+        )
     return {
         "latest": latest,
-        "suggested": None if latest else _suggested_stage(user, journey),
-        "last_check_in": CheckIn.objects.for_user(user).filter(journey=journey).first(),
+        "suggested": suggested_next(stages),
+        "last_check_in": last_check_in,
+        # Nothing written, checked in or marked yet: greeted as new, not "back".
+        "new_here": not latest and not last_check_in and not any(s.status for s in stages),
     }
 
 
@@ -56,6 +63,23 @@ def leave_quickly(request: HttpRequest) -> HttpResponse:
     return redirect(settings.NEARER_EXIT_URL)
 
 
+@require_safe
+def signed_out(request: HttpRequest) -> HttpResponse:
+    return render(request, "registration/signed_out.html")
+
+
+@require_safe
+@login_required
+def open_journey(request: HttpRequest, page: str) -> HttpResponse:
+    """The header's links to the journey and its check-ins, which live under
+    the journey's own address; resolved only when followed, so no page pays
+    a query for its header."""
+    journey = Journey.objects.published().first()
+    if journey is None:
+        return redirect("home")
+    return redirect(page, journey.slug)
+
+
 def help_page(request: HttpRequest) -> HttpResponse:
     return render(request, "help.html")
 
@@ -73,7 +97,8 @@ def signup(request: HttpRequest) -> HttpResponse:
         with transaction.atomic():
             user = form.save()
             user.profile.role = form.cleaned_data["role"]
-            user.profile.save(update_fields=["role"])
+            user.profile.time_zone = form.cleaned_data["time_zone"]
+            user.profile.save(update_fields=["role", "time_zone"])
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("home")
     return render(request, "registration/signup.html", {"form": form})

@@ -13,6 +13,7 @@ def signup_data(**overrides) -> dict:
         "username": "sam",
         "email": "",
         "role": Role.PARTNER,
+        "time_zone": "Europe/London",
         "password1": PASSWORD,
         "password2": PASSWORD,
         **overrides,

@@ -18,7 +18,7 @@
   if (!form) {
     return;
   }
-  var status = form.querySelector(".leave-quickly__status");
+  var status = document.getElementById("leave-quickly-status");
   var presses = 0;
   var resetTimer = null;
   var shiftWasAModifier = false;

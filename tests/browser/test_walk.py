@@ -37,7 +37,7 @@ def sign_up(page: Page, username: str) -> None:
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password confirmation").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text(f"Welcome back, {username}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"Welcome to Nearer, {username}")
 
 
 def sign_in(page: Page, username: str) -> None:
