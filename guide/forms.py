@@ -78,6 +78,9 @@ class SignUpForm(UserCreationForm):
             "username": _("A first name or a made-up name is fine. Letters, digits and @ . + - _"),
         }
 
+    # The page's order, which the error summary follows.
+    field_order = ["username", "role", "time_zone", "email", "password1", "password2"]
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].error_messages["required"] = _("Enter a name to sign in with.")
