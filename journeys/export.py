@@ -11,7 +11,7 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from journeys.models import CheckIn, Profile, Reflection, Role, StageProgress
+from journeys.models import CheckIn, Reflection, StageProgress
 
 EXPORT_SCHEMA = "nearer-export"
 EXPORT_VERSION = 1
@@ -22,10 +22,9 @@ def _when(moment: datetime) -> str:
 
 
 def _gather(user) -> dict:
-    profile = Profile.objects.for_user(user).first()
     return {
-        "role": profile.role if profile else Role.NOT_SAID,
-        "time_zone": profile.time_zone if profile else "",
+        "role": user.profile.role,
+        "time_zone": user.profile.time_zone,
         "reflections": list(
             Reflection.objects.for_user(user)
             .select_related("prompt__stage__journey")
