@@ -96,12 +96,13 @@ class Stage(models.Model):
     objects = StageQuerySet.as_manager()
 
     class Meta:
-        ordering = ["journey", "position"]
+        # Two stages may share a position while they are reordered; the older
+        # one comes first.
+        ordering = ["journey", "position", "pk"]
         verbose_name = _("stage")
         verbose_name_plural = _("stages")
         constraints = [
             models.UniqueConstraint(fields=["journey", "slug"], name="unique_stage_slug"),
-            models.UniqueConstraint(fields=["journey", "position"], name="unique_stage_position"),
         ]
 
     def __str__(self) -> str:

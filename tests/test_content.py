@@ -30,14 +30,14 @@ def test_the_journey_loads_with_ten_published_stages(loaded_journey):
 
 def test_every_stage_has_an_introduction_a_summary_and_two_to_four_prompts(content):
     assert len(content.stages) == 10
-    for stage in content.stages:
+    for stage, prompts in content.stages:
         assert stage.summary, stage.slug
         assert 150 <= words(stage.body) <= 350, stage.slug
-        assert 2 <= len(stage.prompts) <= 4, stage.slug
+        assert 2 <= len(prompts) <= 4, stage.slug
 
 
 def test_most_prompts_are_for_both_and_some_for_each_partner(content):
-    audiences = [prompt.audience for stage in content.stages for prompt in stage.prompts]
+    audiences = [prompt.audience for _stage, prompts in content.stages for prompt in prompts]
 
     assert audiences.count(Audience.EVERYONE) > len(audiences) / 2
     assert Audience.RECOVERING in audiences
@@ -45,8 +45,8 @@ def test_most_prompts_are_for_both_and_some_for_each_partner(content):
 
 
 def test_the_journey_says_it_is_not_medical_advice_and_names_who_can_help(content):
-    assert "not medical advice" in content.intro
-    assert "couples therapist" in content.intro
+    assert "not medical advice" in content.journey.intro
+    assert "couples therapist" in content.journey.intro
 
 
 @pytest.mark.skipif(not OVERLAP_TOOL.exists(), reason="../shared/tools is not beside the checkout")

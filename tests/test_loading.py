@@ -295,6 +295,8 @@ def test_a_prompt_removed_from_the_file_is_kept_when_someone_answered_it(small, 
     assert "0 stages created, 0 changed, 2 unchanged" in load(write(tmp_path, shorter))
 
 
+HELP_LIMIT = Prompt._meta.get_field("help_text").max_length
+
 BAD_FILES = {
     "invalid TOML": (
         SMALL.replace('title = "First"', 'title = "First'),
@@ -302,7 +304,7 @@ BAD_FILES = {
     ),
     "a missing title": (
         SMALL.replace('title = "Second"\n', ""),
-        ['stage 2 (second), field "title": is missing or empty'],
+        ['stage 2 (second), field "title": This field cannot be blank.'],
     ),
     "a duplicate slug": (
         SMALL.replace('slug = "second"', 'slug = "first"'),
@@ -310,11 +312,22 @@ BAD_FILES = {
     ),
     "a prompt with no text": (
         SMALL.replace('text = "Third question?"', 'text = "  "'),
-        ['stage 2 (second), prompt 1, field "text": is missing or empty'],
+        ['stage 2 (second), prompt 1, field "text": This field cannot be blank.'],
     ),
     "an unknown audience": (
         SMALL.replace('audience = "partner"', 'audience = "both"'),
-        ['stage 2 (second), prompt 1, field "audience": "both" is not an audience'],
+        ["stage 2 (second), prompt 1, field \"audience\": Value 'both' is not a valid choice."],
+    ),
+    "a help text longer than the model allows": (
+        SMALL.replace('help = "A hint."', f'help = "{"x" * (HELP_LIMIT + 1)}"'),
+        [
+            'stage 1 (first), prompt 1, field "help": '
+            f"Ensure this value has at most {HELP_LIMIT} characters"
+        ],
+    ),
+    "a slug with spaces": (
+        SMALL.replace('slug = "small"', 'slug = "a small one"'),
+        ['[journey], field "slug": Enter a valid “slug”'],
     ),
     "no prompts": (
         SMALL.split('[[stages.prompts]]\ntext = "Third')[0],
