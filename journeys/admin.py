@@ -8,7 +8,7 @@ never see them, so none of those models has an admin.
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
@@ -70,21 +70,25 @@ class PromptForm(forms.ModelForm):
         fields = ["position", "text", "help_text", "audience"]
         widgets = {"text": forms.Textarea(attrs={"rows": 2, "cols": 50})}
 
-    def validate_constraints(self) -> None:
-        # Checked against the database one by one, two prompts swapping places
-        # would each find the other in its new place. The formset checks that
-        # positions are unique among the stage's prompts instead, and
-        # StageAdmin.save_formset moves them without a clash.
-        exclude = self._get_validation_exclusions() | {"position"}
-        try:
-            self.instance.validate_constraints(exclude=exclude)
-        except ValidationError as error:
-            self._update_errors(error)
+
+class PromptFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        # The database lets prompts share a position, so that two can swap
+        # places one save after the other; within one save it is a slip.
+        super().clean()
+        positions = [
+            form.cleaned_data["position"]
+            for form in self.forms
+            if "position" in form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        if len(positions) != len(set(positions)):
+            raise ValidationError(self.get_unique_error_message(["position"]))
 
 
 class PromptInline(admin.TabularInline):
     model = Prompt
     form = PromptForm
+    formset = PromptFormSet
     ordering = ["position"]
     extra = 0
 
@@ -102,22 +106,3 @@ class StageAdmin(admin.ModelAdmin):
     fields = ["journey", "position", "title", "slug", "summary", "body", "published", preview_link]
     readonly_fields = [preview_link]
     inlines = [PromptInline]
-
-    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
-        if formset.model is not Prompt:
-            return super().save_formset(request, form, formset, change)
-        prompts = formset.save(commit=False)
-        for prompt in formset.deleted_objects:
-            prompt.delete()
-        # Park the prompts that move above every position in use, then put
-        # each in its place, so no two ever share a position on the way.
-        moving = [p for p in prompts if p.pk is not None]
-        if moving:
-            in_use = form.instance.prompts.aggregate(top=Max("position"))["top"] or 0
-            free = max([in_use, *(p.position for p in prompts)]) + 1
-            for offset, prompt in enumerate(moving):
-                Prompt.objects.filter(pk=prompt.pk).update(position=free + offset)
-        for prompt in prompts:
-            prompt.save()
-        formset.save_m2m()
-        return None
