@@ -28,7 +28,6 @@ def _where_i_left_off(user, journey: Journey) -> dict:
             .filter(journey=journey)
             .with_status_for(user)
             .select_related("journey")
-            .order_by("position")
         )
     return {
         "latest": latest,

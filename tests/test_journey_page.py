@@ -76,6 +76,19 @@ def test_it_shows_the_journey_and_its_introduction(alice_client, journey):
     assert "Go at your <em>own</em> pace." in content
 
 
+def test_stages_sharing_a_position_are_listed_the_older_first(alice_client, journey):
+    # Renamed, the older stage no longer comes first by its slug either.
+    Stage.objects.filter(slug="accepting").update(position=2, slug="waiting")
+
+    content = alice_client.get(URL).content.decode()
+
+    links = re.findall(r'class="task-list__link" href="([^"]+)"', content)
+    assert links == [
+        reverse("journeys:stage", args=["together", slug])
+        for slug in ["waiting", "listening", "pace"]
+    ]
+
+
 def test_every_stage_is_listed_in_order_with_a_link(alice_client, journey):
     content = alice_client.get(URL).content.decode()
 

@@ -41,7 +41,7 @@ def _journey_stages(request: HttpRequest, journey_slug: str) -> list[Stage]:
     their status (see StageQuerySet.with_status_for)."""
     stages = Stage.objects.visible_to(request.user).filter(journey__slug=journey_slug)
     stages = stages.with_status_for(request.user).select_related("journey")
-    return list(stages.order_by("position"))
+    return list(stages)
 
 
 def stage_for(request: HttpRequest, journey_slug: str, stage_slug: str) -> Stage:
