@@ -4,11 +4,13 @@ from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST, require_safe
 
+from guide import helplines
 from guide.forms import SignUpForm
 from journeys.models import CheckIn, Journey, Reflection, Stage, suggested_next
 
@@ -79,8 +81,13 @@ def open_journey(request: HttpRequest, page: str) -> HttpResponse:
     return redirect(page, journey.slug)
 
 
+@require_safe
 def help_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "help.html")
+    country = helplines.country_for(
+        request.GET.get("country", ""), timezone.get_current_timezone_name()
+    )
+    ctx = {"country": country, "countries": helplines.countries().values()}
+    return render(request, "help.html", ctx)
 
 
 def privacy(request: HttpRequest) -> HttpResponse:

@@ -143,7 +143,7 @@ class ReflectionForm(forms.Form):
 
     text = forms.CharField(
         label=_("Write your reflection"),
-        help_text=_("Only you can read this."),
+        help_text=_("Private to you, unless you choose to share it."),
         required=False,
         strip=False,
         validators=[
