@@ -96,9 +96,9 @@ class _Checker:
         except ValidationError as error:
             key_of = {name: key for key, name in keys.items()}
             for name, messages in error.message_dict.items():
-                place = where if name == NON_FIELD_ERRORS else f'{where}, field "{key_of[name]}"'
+                at = "" if name == NON_FIELD_ERRORS else f', field "{key_of.get(name, name)}"'
                 for message in messages:
-                    self.problem(place, message)
+                    self.problem(where + at, message)
         return instance
 
 
