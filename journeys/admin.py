@@ -31,6 +31,25 @@ def preview_link(stage: Stage) -> str:
     )
 
 
+class ContentAdmin(admin.ModelAdmin):
+    """Content someone wrote to, checked in on or marked is never deleted, by
+    anyone: the admin offers no Delete for it, and the models PROTECT it."""
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        if obj is not None and obj.holds_peoples_data():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_deleted_objects(self, objs, request: HttpRequest):
+        # Django's own answer would list the reflections, check-ins and marks
+        # in the way, by id; this one names only the content.
+        held = [obj for obj in objs if obj.holds_peoples_data()]
+        if held:
+            reason = _("%(name)s: people have written to it, checked in on it or marked it")
+            return [], {}, set(), [reason % {"name": obj} for obj in held]
+        return super().get_deleted_objects(objs, request)
+
+
 class StageInline(admin.TabularInline):
     """The journey's stages in order, to read; each is edited on its own page."""
 
@@ -48,7 +67,7 @@ class StageInline(admin.TabularInline):
 
 
 @admin.register(Journey)
-class JourneyAdmin(admin.ModelAdmin):
+class JourneyAdmin(ContentAdmin):
     list_display = ["title", "slug", "published", "stage_count"]
     list_filter = ["published"]
     search_fields = ["title", "slug", "summary", "intro"]
@@ -84,6 +103,13 @@ class PromptFormSet(forms.BaseInlineFormSet):
         if len(positions) != len(set(positions)):
             raise ValidationError(self.get_unique_error_message(["position"]))
 
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        prompt = form.instance
+        if "DELETE" in form.fields and prompt.pk and prompt.holds_peoples_data():
+            # A disabled box keeps its initial value whatever is posted.
+            form.fields["DELETE"].disabled = True
+
 
 class PromptInline(admin.TabularInline):
     model = Prompt
@@ -94,7 +120,7 @@ class PromptInline(admin.TabularInline):
 
 
 @admin.register(Stage)
-class StageAdmin(admin.ModelAdmin):
+class StageAdmin(ContentAdmin):
     list_display = ["title", "journey", "position", "published", preview_link]
     list_display_links = ["title"]
     list_editable = ["published"]

@@ -58,6 +58,14 @@ class Journey(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def holds_peoples_data(self) -> bool:
+        """Whether anyone checked in on it, or wrote to or marked one of its stages."""
+        return (
+            CheckIn.objects.filter(journey=self).exists()
+            or StageProgress.objects.filter(stage__journey=self).exists()
+            or Reflection.objects.filter(prompt__stage__journey=self).exists()
+        )
+
 
 class StageQuerySet(models.QuerySet):
     def published(self):
@@ -112,6 +120,13 @@ class Stage(models.Model):
     def is_open_to_people(self) -> bool:
         return self.published and self.journey.published
 
+    def holds_peoples_data(self) -> bool:
+        """Whether anyone marked it or wrote to one of its prompts."""
+        return (
+            StageProgress.objects.filter(stage=self).exists()
+            or Reflection.objects.filter(prompt__stage=self).exists()
+        )
+
 
 class PromptQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -148,6 +163,9 @@ class Prompt(models.Model):
     def __str__(self) -> str:
         return self.text
 
+    def holds_peoples_data(self) -> bool:
+        return Reflection.objects.filter(prompt=self).exists()
+
 
 class UserDataQuerySet(models.QuerySet):
     def for_user(self, user):
@@ -169,7 +187,7 @@ class Reflection(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reflections"
     )
-    # PROTECT: content that someone has answered is unpublished, never deleted.
+    # PROTECT: content that someone has answered is retired, never deleted.
     prompt = models.ForeignKey(Prompt, on_delete=models.PROTECT, related_name="reflections")
     # The question as it read when the person answered it; editors may reword it later.
     prompt_text = models.TextField()
@@ -249,7 +267,9 @@ class StageProgress(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="stage_progress"
     )
-    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="progress")
+    # PROTECT, as every relation from people's data to content: what someone
+    # marked is retired, never deleted (see journeys.admin).
+    stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="progress")
     status = models.CharField(max_length=20, choices=ProgressStatus)
     updated = models.DateTimeField(auto_now=True)
 
@@ -277,7 +297,7 @@ class CheckIn(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="check_ins"
     )
-    journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="check_ins")
+    journey = models.ForeignKey(Journey, on_delete=models.PROTECT, related_name="check_ins")
     created = models.DateTimeField(default=timezone.now)
     readiness = models.PositiveSmallIntegerField(
         choices=Readiness, validators=[MinValueValidator(1), MaxValueValidator(5)]
