@@ -6,7 +6,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST, require_safe
 
@@ -48,10 +47,6 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html", ctx)
 
 
-# A stale token (the person signed in again in another tab) must never stand
-# between someone and the way out; a forged request can do no more than sign
-# the person out and show them the weather.
-@csrf_exempt
 @require_POST
 def leave_quickly(request: HttpRequest) -> HttpResponse:
     """Signs the person out and sends them to the neutral page.

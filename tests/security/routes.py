@@ -21,6 +21,8 @@ PUBLIC = {
     "signup",
     "login",
     "logout",
+    "leave_quickly",
+    "signed_out",
     "password_reset",
     "password_reset_done",
     "password_reset_confirm",

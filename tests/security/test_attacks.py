@@ -149,7 +149,14 @@ def test_signing_out_never_sends_anyone_to_another_site(alice_client, target):
 def test_signing_up_never_sends_anyone_to_another_site(client, db, target):
     response = client.post(
         reverse("signup") + "?next=" + target,
-        {"username": "sam", "password1": PASSWORD, "password2": PASSWORD, "next": target},
+        {
+            "username": "sam",
+            "role": "not-said",
+            "time_zone": "Europe/London",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "next": target,
+        },
     )
 
     assert response.status_code == 302

@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from guide.settings import origin_of
 from tests.conftest import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,7 +35,8 @@ def test_the_content_security_policy_is_strict(headers):
     assert policy["connect-src"] == "'self'"
     assert policy["object-src"] == "'none'"
     assert policy["frame-ancestors"] == "'none'"
-    assert policy["form-action"] == "'self'"
+    # And the neutral page the quick exit's form is redirected to.
+    assert policy["form-action"] == f"'self' {origin_of(settings.NEARER_EXIT_URL)}"
     assert policy["base-uri"] == "'none'"
     assert "unsafe" not in headers["Content-Security-Policy"]
 
