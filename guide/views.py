@@ -17,7 +17,11 @@ from journeys.models import CheckIn, Journey, Reflection, Stage, suggested_next
 def _where_i_left_off(user, journey: Journey) -> dict:
     latest = (
         Reflection.objects.for_user(user)
-        .filter(prompt__stage__journey=journey, prompt__stage__published=True)
+        .filter(
+            prompt__stage__journey=journey,
+            prompt__stage__published=True,
+            prompt__stage__retired=False,
+        )
         .select_related("prompt__stage__journey")
         .first()
     )

@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from journeys.models import Journey, Prompt, Stage
 
@@ -50,12 +51,35 @@ class ContentAdmin(admin.ModelAdmin):
         return super().get_deleted_objects(objs, request)
 
 
+@admin.action(description=_("Retire: hide from new writing"), permissions=["change"])
+def retire(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+    count = queryset.update(retired=True)
+    modeladmin.message_user(
+        request,
+        ngettext(
+            "%(count)d retired. What people wrote to it stays with them.",
+            "%(count)d retired. What people wrote to them stays with them.",
+            count,
+        )
+        % {"count": count},
+    )
+
+
+@admin.action(description=_("Bring back: open to new writing again"), permissions=["change"])
+def bring_back(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+    count = queryset.update(retired=False)
+    modeladmin.message_user(
+        request,
+        ngettext("%(count)d brought back.", "%(count)d brought back.", count) % {"count": count},
+    )
+
+
 class StageInline(admin.TabularInline):
     """The journey's stages in order, to read; each is edited on its own page."""
 
     model = Stage
     # Each row is headed by the stage's title with a link to change it.
-    fields = ["position", "published", preview_link]
+    fields = ["position", "published", "retired", preview_link]
     readonly_fields = fields
     ordering = ["position"]
     extra = 0
@@ -115,20 +139,52 @@ class PromptInline(admin.TabularInline):
     model = Prompt
     form = PromptForm
     formset = PromptFormSet
+    # Retiring is an action of the prompts' own list.
+    readonly_fields = ["retired"]
     ordering = ["position"]
     extra = 0
 
 
 @admin.register(Stage)
 class StageAdmin(ContentAdmin):
-    list_display = ["title", "journey", "position", "published", preview_link]
+    list_display = ["title", "journey", "position", "published", "retired", preview_link]
     list_display_links = ["title"]
     list_editable = ["published"]
-    list_filter = ["journey", "published"]
+    list_filter = ["journey", "published", "retired"]
+    actions = [retire, bring_back]
     list_select_related = ["journey"]
     search_fields = ["title", "slug", "summary", "body", "prompts__text"]
     ordering = ["journey", "position"]
     prepopulated_fields = {"slug": ["title"]}
-    fields = ["journey", "position", "title", "slug", "summary", "body", "published", preview_link]
-    readonly_fields = [preview_link]
+    fields = [
+        "journey",
+        "position",
+        "title",
+        "slug",
+        "summary",
+        "body",
+        "published",
+        "retired",
+        preview_link,
+    ]
+    # Retiring is an action of the stages' list.
+    readonly_fields = ["retired", preview_link]
     inlines = [PromptInline]
+
+
+@admin.register(Prompt)
+class PromptAdmin(ContentAdmin):
+    """Every prompt, to find one and retire or bring it back; each is edited
+    with its stage."""
+
+    list_display = ["text", "stage", "position", "audience", "retired"]
+    list_filter = ["stage__journey", "retired", "audience"]
+    list_select_related = ["stage__journey"]
+    search_fields = ["text", "help_text", "stage__title"]
+    ordering = ["stage__journey", "stage__position", "position", "pk"]
+    fields = ["stage", "position", "text", "help_text", "audience", "retired"]
+    readonly_fields = fields
+    actions = [retire, bring_back]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -69,10 +69,10 @@ class Journey(models.Model):
 
 class StageQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(published=True, journey__published=True)
+        return self.filter(published=True, journey__published=True, retired=False)
 
     def visible_to(self, user):
-        return self if sees_drafts(user) else self.published()
+        return self.filter(retired=False) if sees_drafts(user) else self.published()
 
     def with_status_for(self, user):
         """Each stage with `status`: this person's ProgressStatus, or None when not started."""
@@ -99,6 +99,12 @@ class Stage(models.Model):
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     body = models.TextField(_("introduction"), blank=True, help_text=_("Markdown."))
     published = models.BooleanField(_("published"), default=False)
+    # Retired content takes no new writing but stays beside what people wrote to it.
+    retired = models.BooleanField(
+        _("retired"),
+        default=False,
+        help_text=_("Hidden from new writing; what people wrote to it stays with them."),
+    )
     loaded_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = StageQuerySet.as_manager()
@@ -118,7 +124,7 @@ class Stage(models.Model):
 
     @property
     def is_open_to_people(self) -> bool:
-        return self.published and self.journey.published
+        return self.published and self.journey.published and not self.retired
 
     def holds_peoples_data(self) -> bool:
         """Whether anyone marked it or wrote to one of its prompts."""
@@ -129,11 +135,16 @@ class Stage(models.Model):
 
 
 class PromptQuerySet(models.QuerySet):
+    def current(self):
+        """The prompts that take new writing: not retired."""
+        return self.filter(retired=False)
+
     def visible_to(self, user):
-        """Prompts of the stages this person may open (see StageQuerySet.visible_to)."""
+        """The current prompts of the stages this person may open (see StageQuerySet.visible_to)."""
+        current = self.current().filter(stage__retired=False)
         if sees_drafts(user):
-            return self
-        return self.filter(stage__published=True, stage__journey__published=True)
+            return current
+        return current.filter(stage__published=True, stage__journey__published=True)
 
     def for_role(self, role: str):
         """The prompts a person of this role sees: everyone's, and their own."""
@@ -149,6 +160,12 @@ class Prompt(models.Model):
     help_text = models.CharField(_("help text"), max_length=500, blank=True)
     audience = models.CharField(
         _("addressed to"), max_length=20, choices=Audience, default=Audience.EVERYONE
+    )
+    # Retired content takes no new writing but stays beside what people wrote to it.
+    retired = models.BooleanField(
+        _("retired"),
+        default=False,
+        help_text=_("Hidden from new writing; what people wrote to it stays with them."),
     )
 
     objects = PromptQuerySet.as_manager()

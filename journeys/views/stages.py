@@ -51,7 +51,7 @@ def stage_for(request: HttpRequest, journey_slug: str, stage_slug: str) -> Stage
 
 def prompts_for(request: HttpRequest, stage: Stage):
     """The stage's prompts meant for this person (by the role on their profile)."""
-    return Prompt.objects.filter(stage=stage).for_role(request.user.profile.role)
+    return Prompt.objects.current().filter(stage=stage).for_role(request.user.profile.role)
 
 
 def _with_my_reflections(request: HttpRequest, prompts) -> list[Prompt]:
