@@ -2,10 +2,12 @@ import io
 import os
 
 import pytest
-from django.contrib.auth.models import Permission, User
+from django.apps import apps
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.management import call_command
 
+from journeys.editors import editors_group
 from journeys.models import Audience, Journey, Profile, Prompt, Role, Stage
 
 # Playwright's sync API runs an event loop in the test thread; the live
@@ -89,16 +91,11 @@ def journey(db) -> Journey:
 
 @pytest.fixture
 def editor(db) -> User:
-    """A content editor: staff, with the permissions on journeys, stages and prompts only."""
+    """A content editor: staff, in the Editors group and nothing more."""
     user = make_user("editor")
     user.is_staff = True
     user.save()
-    user.user_permissions.set(
-        Permission.objects.filter(
-            content_type__app_label="journeys",
-            content_type__model__in=["journey", "stage", "prompt"],
-        )
-    )
+    user.groups.add(editors_group(apps))
     return user
 
 
