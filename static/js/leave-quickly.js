@@ -29,7 +29,6 @@
 
   function leave() {
     document.documentElement.classList.add("is-leaving");
-    announce(form.dataset.leaving);
     // A beacon outlives the page it was sent from; if the browser will not
     // queue one, the form's own post signs out and redirects instead.
     if (navigator.sendBeacon && navigator.sendBeacon(form.action, new FormData(form))) {
