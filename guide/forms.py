@@ -2,6 +2,7 @@ import zoneinfo
 
 from django import forms
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.contrib.auth.models import User
@@ -117,9 +118,18 @@ class SignUpForm(UserCreationForm):
         super().validate_password_for_user(user, password_field_name=FIRST_OF_TWO_BOXES)
 
 
-class SignInForm(AuthenticationForm):
-    """Django's sign-in form, for a username typed in any mix of capitals."""
+class AnyCaseUsernameMixin:
+    """For a sign-in form: the username typed in any mix of capitals."""
 
+    def clean(self) -> dict:
+        # Before authenticate(), so the lockout counts failures against the
+        # account whatever capitals were typed.
+        if self.cleaned_data.get("username"):
+            self.cleaned_data["username"] = stored_username(self.cleaned_data["username"])
+        return super().clean()
+
+
+class SignInForm(AnyCaseUsernameMixin, AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _(
@@ -132,12 +142,9 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].error_messages["required"] = _("Enter your username.")
         self.fields["password"].error_messages["required"] = _("Enter your password.")
 
-    def clean(self) -> dict:
-        # Before authenticate(), so the lockout counts failures against the
-        # account whatever capitals were typed.
-        if self.cleaned_data.get("username"):
-            self.cleaned_data["username"] = stored_username(self.cleaned_data["username"])
-        return super().clean()
+
+class StaffSignInForm(AnyCaseUsernameMixin, AdminAuthenticationForm):
+    """The admin's sign-in form, for a username typed in any mix of capitals."""
 
 
 # Cities people recognise, west to east, at least one for every way clocks

@@ -8,7 +8,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from guide import account, views
-from guide.forms import SignInForm
+from guide.forms import SignInForm, StaffSignInForm
 
 
 @require_safe
@@ -17,6 +17,8 @@ def favicon(request: HttpRequest) -> HttpResponse:
     """Browsers and tools that ask for /favicon.ico without reading the page's <link>."""
     return redirect(static("images/favicon.ico"), permanent=True)
 
+
+admin.site.login_form = StaffSignInForm
 
 urlpatterns = [
     path("", views.home, name="home"),

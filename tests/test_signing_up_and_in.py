@@ -86,6 +86,16 @@ def test_sign_in_takes_the_username_in_any_case(client, db):
     assert client.session["_auth_user_id"] == str(User.objects.get(username="Robin").pk)
 
 
+def test_the_admin_sign_in_takes_a_staff_username_in_any_case(client, editor):
+    response = client.post(
+        reverse("admin:login"),
+        {"username": "EDITOR", "password": PASSWORD, "next": reverse("admin:index")},
+    )
+
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(editor.pk)
+
+
 def test_sign_up_refuses_a_name_that_exists_in_another_case(client, db):
     make_user("Robin")
 
