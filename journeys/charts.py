@@ -1,21 +1,30 @@
 """Geometry for the check-in chart, drawn by the template as inline SVG.
 
-Horizontal positions are percentages of the chart's width, vertical ones are
-pixels: the SVG stretches to any screen without scaling its text, so the
-labels stay as large as the page's own text on a phone and on a laptop.
+The chart covers a stated period, day by day, from its first day on the
+left to its last on the right. Horizontally it is drawn in WIDTH units that
+the SVG stretches to the screen's width; vertically in pixels, one level a
+row. Points are zero-length strokes with round caps, which stay round
+however the width stretches, and the whole chart is three short paths
+however many check-ins it holds. The levels' words sit in a column of their
+own beside it, so the line can never run across them.
+
+On a day with several check-ins the line goes through the last of the day,
+and the earlier ones are drawn apart, as open circles on the same day.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
-from itertools import pairwise
+from datetime import date, datetime
 
-from journeys.models import CheckIn, Readiness
+from django.utils import timezone
 
-TOP = 30  # room for the top level's label above its line
+from journeys.models import Readiness
+
+WIDTH = 1000
+TOP = 16  # room for the top level's point above its line
 ROW = 46  # between two levels
-BOTTOM = 44  # room for the dates under the lowest line
-LEFT, RIGHT = 3.0, 97.0  # the first and last check-in, as % of the width
+BOTTOM = 16  # room for the lowest level's point below its line
+LEFT, RIGHT = 30, 970  # the period's first and last day, in WIDTH units
 
 
 @dataclass(frozen=True)
@@ -27,77 +36,76 @@ class Level:
 
 @dataclass(frozen=True)
 class Point:
-    x: str
+    x: int
     y: int
-    when: datetime
-    label: str
-
-
-@dataclass(frozen=True)
-class Segment:
-    x1: str
-    y1: int
-    x2: str
-    y2: int
 
 
 @dataclass(frozen=True)
 class ReadinessChart:
+    first_day: date
+    last_day: date
     levels: list[Level]
-    points: list[Point]
-    segments: list[Segment]
+    line: list[Point]  # the last check-in of each day, oldest first
+    earlier: list[Point]  # the others of a day with several
     height: int
-    axis_y: int
+    width: int = WIDTH
 
     @property
-    def first(self) -> Point:
-        return self.points[0]
+    def polyline(self) -> str:
+        return " ".join(f"{point.x},{point.y}" for point in self.line)
 
     @property
-    def last(self) -> Point:
-        return self.points[-1]
+    def dots(self) -> str:
+        return _dots(self.line)
+
+    @property
+    def earlier_dots(self) -> str:
+        return _dots(self.earlier)
+
+    @property
+    def grid(self) -> str:
+        return "".join(f"M0 {level.y}H{WIDTH}" for level in self.levels)
+
+
+def _dots(points: list[Point]) -> str:
+    return "".join(f"M{point.x} {point.y}h0" for point in points)
 
 
 def level_y(value: int) -> int:
     return TOP + (max(Readiness.values) - value) * ROW
 
 
-def _percent(value: float) -> str:
-    return f"{value:.2f}%"
-
-
-def readiness_chart(check_ins: Sequence[CheckIn]) -> ReadinessChart | None:
-    """The chart of these check-ins, oldest first; None when there are none."""
-    if not check_ins:
+def readiness_chart(
+    check_ins: Iterable[tuple[datetime, int]], first_day: date, last_day: date
+) -> ReadinessChart | None:
+    """The chart of these (when, readiness) pairs over the days from
+    `first_day` to `last_day`; None when there are none."""
+    by_day: dict[date, list[int]] = {}
+    for when, readiness in sorted(check_ins):
+        by_day.setdefault(timezone.localdate(when), []).append(readiness)
+    if not by_day:
         return None
-    ordered = sorted(check_ins, key=lambda check_in: (check_in.created, check_in.pk or 0))
-    start, end = ordered[0].created, ordered[-1].created
-    span = (end - start).total_seconds()
+    days = (last_day - first_day).days
 
-    def x_of(when: datetime) -> float:
-        if span <= 0:
-            return 50.0
-        return LEFT + (RIGHT - LEFT) * (when - start).total_seconds() / span
+    def x_of(day: date) -> int:
+        if days <= 0:
+            return WIDTH // 2
+        return round(LEFT + (RIGHT - LEFT) * (day - first_day).days / days)
 
-    points = [
-        Point(
-            x=_percent(x_of(check_in.created)),
-            y=level_y(check_in.readiness),
-            when=check_in.created,
-            label=Readiness(check_in.readiness).label,
-        )
-        for check_in in ordered
-    ]
-    segments = [Segment(x1=a.x, y1=a.y, x2=b.x, y2=b.y) for a, b in pairwise(points)]
+    line, earlier = [], []
+    for day, values in by_day.items():
+        *before, last = values
+        line.append(Point(x_of(day), level_y(last)))
+        earlier += [Point(x_of(day), level_y(value)) for value in before]
     levels = [
         Level(value=value, label=Readiness(value).label, y=level_y(value))
         for value in sorted(Readiness.values, reverse=True)
     ]
-    axis_y = level_y(min(Readiness.values))
     return ReadinessChart(
+        first_day=first_day,
+        last_day=last_day,
         levels=levels,
-        points=points,
-        segments=segments,
-        height=axis_y + BOTTOM,
-        axis_y=axis_y,
+        line=line,
+        earlier=earlier,
+        height=level_y(min(Readiness.values)) + BOTTOM,
     )

@@ -71,6 +71,32 @@ class CheckInForm(forms.ModelForm):
         fields = ["readiness", "note"]
 
 
+class CheckInChangeForm(CheckInForm):
+    """A check-in changed later: the question asks about the day it was made."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["readiness"].label = _("How ready did you feel?")
+
+
+class CheckInPeriodForm(forms.Form):
+    """Which check-ins the chart and the table cover: the last few weeks, or all."""
+
+    RECENT, ALL = "recent", "all"
+    RECENT_WEEKS = 12
+
+    period = forms.ChoiceField(
+        choices=[(RECENT, _("The last 12 weeks")), (ALL, _("All my check-ins"))],
+        required=False,
+    )
+
+    def wanted(self) -> str:
+        """The period asked for; the last few weeks when none is, or it is not one."""
+        if self.is_valid() and self.cleaned_data["period"]:
+            return self.cleaned_data["period"]
+        return self.RECENT
+
+
 class ReflectionSearchForm(forms.Form):
     q = forms.CharField(
         label=_("Search my reflections"),

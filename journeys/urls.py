@@ -7,6 +7,16 @@ app_name = "journeys"
 urlpatterns: list = [
     # Before the stage's own address, which would otherwise take "check-ins" as a stage slug.
     path("journeys/<slug:journey_slug>/check-ins/", checkins.check_ins, name="check_ins"),
+    path(
+        "journeys/<slug:journey_slug>/check-ins/<int:pk>/change/",
+        checkins.check_in_change,
+        name="check_in_change",
+    ),
+    path(
+        "journeys/<slug:journey_slug>/check-ins/<int:pk>/delete/",
+        checkins.check_in_delete,
+        name="check_in_delete",
+    ),
     path("reflections/", reflections.reflections, name="reflections"),
     path("reflections/<int:pk>/edit/", reflections.reflection_edit, name="reflection_edit"),
     path("reflections/<int:pk>/delete/", reflections.reflection_delete, name="reflection_delete"),

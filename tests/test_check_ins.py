@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.views.debug import SafeExceptionReporterFilter
 
 from journeys.models import CHECK_IN_NOTE_MAX_LENGTH, CheckIn, Readiness
-from journeys.templatetags.dates_in_words import day_in_words, short_day_in_words
+from journeys.templatetags.dates_in_words import short_day_in_words
 
 
 def check_ins_url(journey) -> str:
@@ -15,9 +15,24 @@ def check_ins_url(journey) -> str:
 
 
 def chart(content: str) -> str:
-    """The check-in chart's SVG in a page, or "" when there is none."""
-    start = content.find('<svg class="chart__svg"')
-    return content[start : content.index("</svg>", start)] if start >= 0 else ""
+    """The check-in chart's figure in a page, or "" when there is none."""
+    start = content.find('<figure class="chart"')
+    return content[start : content.index("</figure>", start)] if start >= 0 else ""
+
+
+def _dots(content: str, kind: str) -> list[tuple[int, int]]:
+    found = re.search(rf'<path class="chart__{kind}" d="([^"]*)"', chart(content))
+    return [(int(x), int(y)) for x, y in re.findall(r"M(\d+) (\d+)h0", found[1])] if found else []
+
+
+def points(content: str) -> list[tuple[int, int]]:
+    """The chart's points on its line, one a day, oldest first, as (x, y)."""
+    return _dots(content, "points")
+
+
+def earlier_points(content: str) -> list[tuple[int, int]]:
+    """The open circles: the earlier check-ins of a day with several."""
+    return _dots(content, "earlier")
 
 
 def add_check_ins(user, journey, readiness: list[int]) -> list[CheckIn]:
@@ -42,7 +57,7 @@ def moving(days: int) -> list[int]:
 
 def table_rows(content: str) -> list[str]:
     body = content[content.index("<tbody>") : content.index("</tbody>")]
-    return re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    return re.findall(r"<tr\b[^>]*>(.*?)</tr>", body, re.S)
 
 
 def in_words(content: str) -> str:
@@ -128,24 +143,25 @@ def test_it_draws_the_history_as_a_chart_with_a_table_of_the_same_data(
     assert 'role="img"' in svg
     assert 'aria-labelledby="chart-title chart-desc"' in svg
     assert '<title id="chart-title">' in svg
-    assert "4 check-ins from" in svg
-    assert svg.count("<circle") == 4
+    assert "4 check-ins in the last 12 weeks." in svg
+    assert len(points(content)) == 4
     assert "style=" not in svg
     for label in Readiness.labels:
         assert f">{label}</text>" in svg
     table = content[content.index("<table") : content.index("</table>")]
-    assert table.count("<tr>") == 5
+    assert len(table_rows(content)) == 4
     assert "Very ready" in table
     assert "Not at all ready" in table
 
 
-def test_a_single_check_in_is_one_point_in_the_middle(alice_client, alice, journey):
+def test_a_single_check_in_is_one_point_on_its_day(alice_client, alice, journey):
     add_check_ins(alice, journey, [4])
 
     content = alice_client.get(check_ins_url(journey)).content.decode()
 
-    assert re.findall(r'<circle cx="([^"]+)"', chart(content)) == ["50.00%"]
-    assert "One check-in, on" in content
+    [(x, _y)] = points(content)
+    assert 900 < x < 1000  # yesterday, near the right of twelve weeks
+    assert "One check-in in the last 12 weeks." in content
     assert "Check in again another day" in content
 
 
@@ -155,11 +171,9 @@ def test_the_chart_runs_from_left_to_right_in_time_and_up_with_readiness(
     add_check_ins(alice, journey, [1, 5])
 
     content = alice_client.get(check_ins_url(journey)).content.decode()
-    points = re.findall(r'<circle cx="([\d.]+)%" cy="(\d+)"', chart(content))
-
-    (first_x, first_y), (last_x, last_y) = points
-    assert float(first_x) < float(last_x)
-    assert int(first_y) > int(last_y)
+    (first_x, first_y), (last_x, last_y) = points(content)
+    assert first_x < last_x
+    assert first_y > last_y
 
 
 def test_it_shows_only_my_check_ins_for_this_journey(alice_client, alice, bob, journey):
@@ -169,7 +183,7 @@ def test_it_shows_only_my_check_ins_for_this_journey(alice_client, alice, bob, j
 
     content = alice_client.get(check_ins_url(journey)).content.decode()
 
-    assert chart(content).count("<circle") == 1
+    assert len(points(content)) == 1
     assert "Bob&#x27;s secret" not in content
     assert "Bob's secret" not in content
 
@@ -209,7 +223,7 @@ def test_with_htmx_it_answers_only_the_updated_history_and_a_fresh_form(
     assert response.status_code == 200
     assert "<html" not in content
     assert '<div id="check-in" ' in content
-    assert chart(content).count("<circle") == 2
+    assert len(points(content)) == 2
     assert 'hx-swap-oob="innerHTML"' in content
     assert "Saved: Mostly ready" in content
     assert "checked" not in content
@@ -252,81 +266,98 @@ def test_the_note_is_kept_out_of_error_reports(alice_client, journey):
     assert hidden["readiness"] == "9"
 
 
-# Pages
+# The period and pages
 
 
-def test_the_first_page_shows_the_ten_newest_in_the_chart_and_the_table_alike(
+def test_the_chart_covers_the_last_12_weeks_and_says_so(alice_client, alice, journey):
+    add_check_ins(alice, journey, moving(100))  # the newest yesterday
+
+    content = alice_client.get(check_ins_url(journey)).content.decode()
+
+    # Yesterday and the 82 days before it; the 84th day back is today's.
+    assert len(points(content)) == 83
+    assert "Showing the last 12 weeks." in content
+    assert "Your check-ins in the last 12 weeks, newest first" in content
+    first_day = timezone.localdate() - timedelta(days=83)
+    assert f"<span>{short_day_in_words(first_day)}</span><span>Today</span>" in content
+
+
+def test_all_check_ins_show_when_asked_for(alice_client, alice, journey):
+    add_check_ins(alice, journey, moving(100))
+
+    content = alice_client.get(check_ins_url(journey), {"period": "all"}).content.decode()
+
+    assert len(points(content)) == 100
+    assert "Showing all your check-ins." in content
+    assert "All your check-ins, newest first" in content
+    assert 'rel="next" href="?period=all&amp;page=2"' in content
+
+
+def test_an_unknown_period_shows_the_last_12_weeks(alice_client, alice, journey):
+    add_check_ins(alice, journey, moving(100))
+
+    content = alice_client.get(check_ins_url(journey), {"period": "ever"}).content.decode()
+
+    assert len(points(content)) == 83
+
+
+def test_older_check_ins_are_named_when_the_last_12_weeks_have_none(alice_client, alice, journey):
+    CheckIn.objects.create(
+        user=alice, journey=journey, readiness=3, created=timezone.now() - timedelta(weeks=20)
+    )
+
+    content = in_words(alice_client.get(check_ins_url(journey)).content.decode())
+
+    assert chart(content) == ""
+    assert "You have not checked in during the last 12 weeks." in content
+    assert "You have not checked in yet." not in content
+
+
+def test_the_table_pages_through_the_period_while_the_chart_shows_all_of_it(
     alice_client, alice, journey
 ):
     add_check_ins(alice, journey, moving(25))
 
+    first = alice_client.get(check_ins_url(journey)).content.decode()
+    second = alice_client.get(check_ins_url(journey), {"page": 2}).content.decode()
+
+    assert "Day 24." in table_rows(first)[0] and "Day 15." in table_rows(first)[-1]
+    assert "Day 14." in table_rows(second)[0] and "Day 5." in table_rows(second)[-1]
+    assert len(points(first)) == len(points(second)) == 25
+    assert "Page 2 of 3" in second
+    assert 'rel="prev" href="?page=1"' in second
+    assert 'rel="next" href="?page=3"' in second
+
+
+def test_several_check_ins_on_one_day_are_drawn_apart_from_the_line(alice_client, alice, journey):
+    now = timezone.localtime()
+    CheckIn.objects.create(
+        user=alice, journey=journey, readiness=2, created=now - timedelta(days=7)
+    )
+    for hours_ago, readiness in [(3, 1), (2, 5), (1, 4)]:
+        CheckIn.objects.create(
+            user=alice,
+            journey=journey,
+            readiness=readiness,
+            created=max(now - timedelta(hours=hours_ago), now.replace(hour=0, minute=hours_ago)),
+        )
+
     content = alice_client.get(check_ins_url(journey)).content.decode()
-    rows = table_rows(content)
 
-    assert len(rows) == 10
-    assert "Day 24." in rows[0] and "Day 15." in rows[-1]
-    assert "Day 14." not in content
-    assert chart(content).count("<circle") == 10
-    assert "The chart and the table show your 10 most recent check-ins, from" in in_words(content)
-    assert "You have checked in 25 times." in in_words(content)
-    assert "Page 1 of 3" in content
-    assert 'rel="next" href="?page=2"' in content
-    assert "Newer check-ins" not in content
+    (week_ago, today) = points(content)
+    assert today[1] < week_ago[1]  # the line goes to the last of today: Mostly ready
+    assert len(earlier_points(content)) == 2
+    assert {x for x, _y in earlier_points(content)} == {today[0]}
+    assert "the earlier ones are open circles" in content
 
 
-def test_the_second_page_shows_the_next_ten_older_ones(alice_client, alice, journey):
-    add_check_ins(alice, journey, moving(25))
-
-    content = alice_client.get(check_ins_url(journey), {"page": 2}).content.decode()
-    rows = table_rows(content)
-
-    assert len(rows) == 10
-    assert "Day 14." in rows[0] and "Day 5." in rows[-1]
-    assert "Day 15." not in content and "Day 4." not in content
-    assert chart(content).count("<circle") == 10
-    assert "Page 2 of 3" in content
-    assert 'rel="prev" href="?page=1"' in content
-    assert 'rel="next" href="?page=3"' in content
-
-
-def test_the_last_page_shows_what_is_left_and_no_older_link(alice_client, alice, journey):
-    add_check_ins(alice, journey, moving(25))
-
-    content = alice_client.get(check_ins_url(journey), {"page": 3}).content.decode()
-
-    assert len(table_rows(content)) == 5
-    assert chart(content).count("<circle") == 5
-    assert "Older check-ins" not in content
-    assert "Newer check-ins" in content
-
-
-def test_the_chart_spans_the_same_days_as_the_table_and_says_which(alice_client, alice, journey):
-    check_ins = add_check_ins(alice, journey, moving(25))
-    newest, oldest = check_ins[14], check_ins[5]  # the second page
-
-    content = alice_client.get(check_ins_url(journey), {"page": 2}).content.decode()
-    svg = chart(content)
-
-    first_day, last_day = day_in_words(oldest.created), day_in_words(newest.created)
-    assert f"10 check-ins from {first_day} to {last_day}." in svg
-    assert f">{short_day_in_words(oldest.created)}</text>" in svg
-    assert f">{short_day_in_words(newest.created)}</text>" in svg
-    days_in_chart = re.findall(r"<title>([^,<]+), \d\d:\d\d: ", svg)
-    days_in_table = re.findall(r'<th scope="row">([^<]+)<', content)
-    assert sorted(days_in_chart) == sorted(days_in_table)
-    days = f"from {short_day_in_words(oldest.created)} to {short_day_in_words(newest.created)}"
-    assert f"The chart and the table show 10 earlier check-ins, {days}." in in_words(content)
-    assert f'<caption class="table__caption">Your check-ins {days}, newest first<' in content
-
-
-def test_one_page_of_check_ins_needs_no_pages_or_range(alice_client, alice, journey):
+def test_one_page_of_check_ins_needs_no_pages(alice_client, alice, journey):
     add_check_ins(alice, journey, moving(10))
 
     content = alice_client.get(check_ins_url(journey)).content.decode()
 
     assert len(table_rows(content)) == 10
     assert 'class="pagination"' not in content
-    assert "The chart and the table show" not in content
 
 
 @pytest.mark.parametrize(
@@ -340,7 +371,8 @@ def test_a_page_number_out_of_range_still_shows_a_page(alice_client, alice, jour
 
     assert response.status_code == 200
     assert shown in content
-    assert len(table_rows(content)) == chart(content).count("<circle") > 0
+    assert len(table_rows(content)) > 0
+    assert len(points(content)) == 25
 
 
 def test_with_htmx_a_page_link_answers_only_the_history_from_the_same_template(
@@ -412,7 +444,7 @@ def test_the_page_runs_the_same_few_queries_however_many_check_ins(
     with django_assert_max_num_queries(6):
         response = alice_client.get(check_ins_url(journey), {"page": 2})
 
-    assert chart(response.content.decode()).count("<circle") == min(count, 10)
+    assert len(points(response.content.decode())) == min(count, 83)
 
 
 def test_the_page_stays_light_with_a_year_and_more_of_check_ins(alice_client, alice, journey):
@@ -420,7 +452,108 @@ def test_the_page_stays_light_with_a_year_and_more_of_check_ins(alice_client, al
 
     content = alice_client.get(check_ins_url(journey)).content
 
-    # Every page aims at under 30 KB of HTML and CSS together and the stylesheet
-    # takes 14 to 16 KB of that: 12 KB of HTML keeps this page inside the aim
-    # however long someone has been checking in.
-    assert len(content) < 12 * 1024
+    # Every page aims at under 30 KB of HTML and CSS together. The chart of
+    # twelve weeks of daily check-ins and one page of the table keep this page
+    # under 14 KB of HTML however long someone has been checking in.
+    assert len(content) < 14 * 1024
+
+
+# Changing and deleting a check-in
+
+
+def change_url(check_in) -> str:
+    return reverse("journeys:check_in_change", args=[check_in.journey.slug, check_in.pk])
+
+
+def delete_url(check_in) -> str:
+    return reverse("journeys:check_in_delete", args=[check_in.journey.slug, check_in.pk])
+
+
+def test_each_row_links_to_changing_or_deleting_its_check_in(alice_client, alice, journey):
+    [older, newer] = add_check_ins(alice, journey, [2, 4])
+
+    rows = table_rows(alice_client.get(check_ins_url(journey)).content.decode())
+
+    assert f'href="{change_url(newer)}"' in rows[0]
+    assert f'href="{change_url(older)}"' in rows[1]
+    assert "Change or delete" in rows[0]
+    assert "your check-in yesterday" in rows[0]
+
+
+def test_changing_a_check_in_starts_from_what_it_says(alice_client, alice, journey):
+    [check_in] = add_check_ins(alice, journey, [2])
+
+    content = alice_client.get(change_url(check_in)).content.decode()
+
+    assert "How ready did you feel?" in content
+    [checked] = re.findall(r'<input type="radio"[^>]*\bchecked>', content)
+    assert 'value="2"' in checked
+    assert "Day 0.</textarea>" in content
+    assert f'href="{delete_url(check_in)}"' in content
+
+
+def test_a_changed_check_in_is_saved_and_the_page_says_so(alice_client, alice, journey):
+    [check_in] = add_check_ins(alice, journey, [2])
+
+    response = alice_client.post(change_url(check_in), {"readiness": "4", "note": "Better."})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{check_ins_url(journey)}#check-in-{check_in.pk}"
+    check_in.refresh_from_db()
+    assert (check_in.readiness, check_in.note) == (4, "Better.")
+    page = alice_client.get(response["Location"]).content.decode()
+    assert "Your check-in is changed." in page
+
+
+def test_a_bad_change_is_refused_and_keeps_the_note(alice_client, alice, journey):
+    [check_in] = add_check_ins(alice, journey, [2])
+
+    response = alice_client.post(change_url(check_in), {"readiness": "9", "note": "Keep me"})
+    content = response.content.decode()
+
+    assert response.status_code == 200
+    assert "There is a problem" in content
+    assert "Keep me</textarea>" in content
+    check_in.refresh_from_db()
+    assert check_in.readiness == 2
+
+
+def test_deleting_a_check_in_asks_first_then_deletes_it(alice_client, alice, journey):
+    [check_in] = add_check_ins(alice, journey, [2])
+
+    confirm = alice_client.get(delete_url(check_in)).content.decode()
+    assert "Delete this check-in?" in confirm
+    assert "Yes, delete it" in confirm
+    assert CheckIn.objects.filter(pk=check_in.pk).exists()
+
+    response = alice_client.post(delete_url(check_in))
+
+    assert response.status_code == 302
+    assert not CheckIn.objects.filter(pk=check_in.pk).exists()
+    assert "Your check-in is deleted." in alice_client.get(response["Location"]).content.decode()
+
+
+def test_another_persons_check_in_cannot_be_changed_or_deleted(alice_client, bob, journey):
+    [bobs] = add_check_ins(bob, journey, [3])
+
+    for url in (change_url(bobs), delete_url(bobs)):
+        assert alice_client.get(url).status_code == 404
+        assert alice_client.post(url, {"readiness": "1", "note": "x"}).status_code == 404
+    bobs.refresh_from_db()
+    assert (bobs.readiness, bobs.note) == (3, "Day 0.")
+
+
+def test_a_check_in_is_only_reached_at_its_own_journeys_address(alice_client, alice, journey):
+    [check_in] = add_check_ins(alice, journey, [3])
+    elsewhere = reverse("journeys:check_in_change", args=["another-journey", check_in.pk])
+
+    assert alice_client.get(elsewhere).status_code == 404
+
+
+def test_the_note_of_a_change_is_kept_out_of_error_reports(alice_client, alice, journey):
+    [check_in] = add_check_ins(alice, journey, [3])
+
+    response = alice_client.post(change_url(check_in), {"readiness": "9", "note": "private"})
+
+    hidden = SafeExceptionReporterFilter().get_post_parameters(response.wsgi_request)
+    assert hidden["note"] != "private"

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from journeys.models import CheckIn, ProgressStatus, Prompt, Reflection, Stage, StageProgress
-from journeys.templatetags.dates_in_words import day_in_words
+from journeys.templatetags.dates_in_words import on_day_in_words
 
 HOME = reverse("home")
 
@@ -46,7 +46,7 @@ def test_it_continues_at_the_stage_of_my_latest_reflection(alice_client, alice, 
     assert "Continue where you left off" in content
     assert f'href="{stage_url(journey, "listening")}"' in content
     assert "Continue with Listening" in content
-    assert f"You last wrote here on {day_in_words(latest.created)}." in content
+    assert f"You last wrote here {on_day_in_words(latest.created)}." in content
 
 
 def test_without_reflections_it_suggests_the_first_stage_not_done(alice_client, alice, journey):
@@ -95,7 +95,10 @@ def test_it_shows_my_last_check_in_in_words(alice_client, alice, bob, journey):
 
     content = alice_client.get(HOME).content.decode()
 
-    assert f"on {day_in_words(latest.created)}, you felt: <strong>Mostly ready</strong>" in content
+    assert (
+        f"checked in, {on_day_in_words(latest.created)}, you felt: <strong>Mostly ready</strong>"
+        in content
+    )
     assert "A little ready" not in content
     assert "Not at all ready" not in content
 

@@ -50,7 +50,12 @@ def url_for(route, content, **extra) -> str:
 def test_the_guard_sees_the_addresses_of_user_data():
     names = {route.name for route in site_routes() if route.takes_user_data}
 
-    assert {"journeys:reflection_edit", "journeys:reflection_delete"} <= names
+    assert {
+        "journeys:reflection_edit",
+        "journeys:reflection_delete",
+        "journeys:check_in_change",
+        "journeys:check_in_delete",
+    } <= names
 
 
 def test_another_person_gets_404_for_every_address_of_someone_elses_data(
@@ -69,15 +74,22 @@ def test_another_person_gets_404_for_every_address_of_someone_elses_data(
         if owned is None:
             not_covered.append(route.name)
             continue
-        for response in (alice_client.get(owned), alice_client.post(owned, {"text": "x"})):
+        attempts = (
+            alice_client.get(owned),
+            alice_client.post(owned, {"text": "x", "readiness": "1", "note": "x"}),
+        )
+        for response in attempts:
             assert response.status_code == 404, (route.name, response.status_code)
             assert BOBS_TEXT.encode() not in response.content
+            assert BOBS_NOTE.encode() not in response.content
         response = Client().get(owned)
         assert response.status_code == 302, route.name
         assert response["Location"].startswith(reverse("login"))
 
     assert not not_covered, f"The ownership guard does not know what these take: {not_covered}"
     assert Reflection.objects.get(pk=1001).text == BOBS_TEXT
+    bobs_check_in = CheckIn.objects.get(pk=2002)
+    assert (bobs_check_in.readiness, bobs_check_in.note) == (Readiness.PARTLY, BOBS_NOTE)
 
 
 def test_every_private_address_sends_a_signed_out_visitor_to_sign_in(db, content):
@@ -129,3 +141,5 @@ def test_a_saved_reflection_id_in_the_form_cannot_reach_another_persons_reflecti
     signed_in(alice).post(url, {"reflection": 1001, "version": 1, "text": "Overwritten"})
 
     assert Reflection.objects.get(pk=1001).text == BOBS_TEXT
+    bobs_check_in = CheckIn.objects.get(pk=2002)
+    assert (bobs_check_in.readiness, bobs_check_in.note) == (Readiness.PARTLY, BOBS_NOTE)

@@ -12,7 +12,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from journeys.models import Journey, Reflection
+from journeys.models import CheckIn, Journey, Reflection
 from tests.browser.demo import JOURNEY_SLUG, STAGE_SLUG, seed_demo_person, session_cookie
 
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -122,6 +122,7 @@ def signed_in_context(browser: Browser, live_server, user, **options) -> Browser
 def signed_in_pages(maya) -> list[tuple[str, str]]:
     reflection = Reflection.objects.for_user(maya).first()
     stage_id = reflection.prompt.stage_id
+    check_in = CheckIn.objects.for_user(maya).first()
     return [
         ("home, signed in", "/"),
         ("journey overview", f"/journeys/{JOURNEY_SLUG}/"),
@@ -134,6 +135,9 @@ def signed_in_pages(maya) -> list[tuple[str, str]]:
         ("edit a reflection", f"/reflections/{reflection.pk}/edit/"),
         ("delete a reflection", f"/reflections/{reflection.pk}/delete/"),
         ("check-ins with data", f"/journeys/{JOURNEY_SLUG}/check-ins/"),
+        ("check-ins, all of them", f"/journeys/{JOURNEY_SLUG}/check-ins/?period=all"),
+        ("change a check-in", f"/journeys/{JOURNEY_SLUG}/check-ins/{check_in.pk}/change/"),
+        ("delete a check-in", f"/journeys/{JOURNEY_SLUG}/check-ins/{check_in.pk}/delete/"),
         ("account", "/account/"),
         ("change password", "/accounts/password_change/"),
         ("delete account", "/account/delete/"),

@@ -17,7 +17,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import Browser, Page
 
-from journeys.models import Journey, Reflection
+from journeys.models import CheckIn, Journey, Reflection
 from tests.browser.demo import JOURNEY_SLUG, STAGE_SLUG, seed_demo_person, session_cookie
 
 SIGNED_OUT = [
@@ -84,6 +84,7 @@ def maya(db):
 
 def signed_in_paths(maya) -> list[str]:
     reflection = Reflection.objects.for_user(maya).first()
+    check_in = CheckIn.objects.for_user(maya).first()
     return [
         "/",
         f"/journeys/{JOURNEY_SLUG}/",
@@ -93,6 +94,8 @@ def signed_in_paths(maya) -> list[str]:
         f"/reflections/{reflection.pk}/edit/",
         f"/reflections/{reflection.pk}/delete/",
         f"/journeys/{JOURNEY_SLUG}/check-ins/",
+        f"/journeys/{JOURNEY_SLUG}/check-ins/{check_in.pk}/change/",
+        f"/journeys/{JOURNEY_SLUG}/check-ins/{check_in.pk}/delete/",
         "/account/",
         "/account/delete/",
         "/accounts/password_change/",
