@@ -106,6 +106,9 @@ class Stage(models.Model):
         help_text=_("Hidden from new writing; what people wrote to it stays with them."),
     )
     loaded_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    # The number of its latest StageVersion: a publish based on an older one
+    # is refused, so two editors never lose each other's change (journeys.drafts).
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = StageQuerySet.as_manager()
 
@@ -346,3 +349,43 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return f"Profile {self.pk}"
+
+
+class StageDraft(models.Model):
+    """Changes to a published stage that people do not see until an editor
+    publishes them: its text and its prompts, as journeys.drafts.content_of makes."""
+
+    stage = models.OneToOneField(Stage, on_delete=models.CASCADE, related_name="draft")
+    content = models.JSONField()
+    # Raised on every save; an editor's save from an older page is refused.
+    revision = models.PositiveIntegerField(default=1)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    edited_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Draft of {self.stage}"
+
+
+class StageVersion(models.Model):
+    """What a stage said to people from one publish on: content only, never
+    anything people wrote."""
+
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    content = models.JSONField()
+    # None for the stage as it was before its first publish here.
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    published_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["stage", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["stage", "number"], name="unique_stage_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Version {self.number} of {self.stage}"

@@ -5,7 +5,8 @@ from django.contrib import admin
 from django.core.management import call_command
 from django.urls import reverse
 
-from journeys.admin import stage_page_url
+from journeys.admin import preview_url
+from journeys.drafts import edit_token
 from journeys.models import CheckIn, Profile, Reflection, Stage, StageProgress
 
 
@@ -19,6 +20,7 @@ def stage_form(stage: Stage, **changes) -> dict:
         "summary": stage.summary,
         "body": stage.body,
         "published": "on" if stage.published else "",
+        "seen": edit_token(stage),
     }
     prompts = list(stage.prompts.order_by("position"))
     data |= {
@@ -49,8 +51,23 @@ def stage(journey) -> Stage:
     return journey.stages.get(slug="listening")
 
 
+@pytest.fixture
+def unpublished_stage(stage) -> Stage:
+    """A stage never published: saving it changes it at once."""
+    Stage.objects.filter(pk=stage.pk).update(published=False)
+    stage.refresh_from_db()
+    return stage
+
+
+def stage_page_url(stage: Stage) -> str:
+    return reverse("journeys:stage", args=[stage.journey.slug, stage.slug])
+
+
 @pytest.mark.django_db
-def test_a_staff_editor_can_change_a_stages_introduction(editor_client, stage):
+def test_a_staff_editor_can_change_an_unpublished_stages_introduction(
+    editor_client, unpublished_stage
+):
+    stage = unpublished_stage
     response = editor_client.post(change_url(stage), stage_form(stage, body="New *words*."))
 
     assert response.status_code == 302
@@ -59,10 +76,11 @@ def test_a_staff_editor_can_change_a_stages_introduction(editor_client, stage):
 
 
 @pytest.mark.django_db
-def test_the_stage_page_in_the_admin_links_to_its_preview(editor_client, stage):
+def test_the_stage_page_in_the_admin_links_to_its_preview_for_each_role(editor_client, stage):
     content = editor_client.get(change_url(stage)).content.decode()
 
-    assert '<a href="/journeys/together/listening/" class="nearer-preview">Preview</a>' in content
+    for query in ["", "?role=recovering", "?role=partner"]:
+        assert f'href="{preview_url(stage)}{query}"' in content
 
 
 @pytest.mark.django_db
@@ -70,7 +88,7 @@ def test_the_stage_list_links_each_stage_to_its_preview(editor_client, journey):
     content = editor_client.get(reverse("admin:journeys_stage_changelist")).content.decode()
 
     for stage in journey.stages.all():
-        assert f'href="{stage_page_url(stage)}"' in content
+        assert f'href="{preview_url(stage)}"' in content
 
 
 @pytest.mark.django_db
@@ -123,7 +141,8 @@ def test_the_journey_page_lists_its_stages_in_order(editor_client, journey):
 
 
 @pytest.mark.django_db
-def test_an_editor_can_swap_two_prompts_places(editor_client, stage):
+def test_an_editor_can_swap_two_prompts_places(editor_client, unpublished_stage):
+    stage = unpublished_stage
     first, second = stage.prompts.order_by("position")[:2]
 
     response = editor_client.post(
@@ -135,7 +154,8 @@ def test_an_editor_can_swap_two_prompts_places(editor_client, stage):
 
 
 @pytest.mark.django_db
-def test_an_editor_can_add_a_prompt_in_a_place_another_one_leaves(editor_client, stage):
+def test_an_editor_can_add_a_prompt_in_a_place_another_one_leaves(editor_client, unpublished_stage):
+    stage = unpublished_stage
     data = stage_form(stage, **{"prompts-2-position": 4})
     data |= {
         "prompts-TOTAL_FORMS": 4,
@@ -157,7 +177,7 @@ def test_an_untouched_save_in_the_admin_does_not_block_the_next_load(editor_clie
     call_command("load_journeys", stdout=io.StringIO())
     stage = Stage.objects.get(slug="laughing-together")
     # Browsers send a textarea's line breaks as CRLF.
-    form = stage_form(stage, body=stage.body.replace("\n", "\r\n"))
+    form = stage_form(stage, body=stage.body.replace("\n", "\r\n"), _publish="Publish")
 
     editor_client.post(change_url(stage), form)
     out = io.StringIO()
@@ -171,7 +191,9 @@ def test_an_edit_saved_in_the_admin_is_kept_by_the_next_load(editor_client):
     call_command("load_journeys", stdout=io.StringIO())
     stage = Stage.objects.get(slug="laughing-together")
 
-    editor_client.post(change_url(stage), stage_form(stage, summary="An editor's summary."))
+    editor_client.post(
+        change_url(stage), stage_form(stage, summary="An editor's summary.", _publish="Publish")
+    )
     out = io.StringIO()
     call_command("load_journeys", stdout=out)
 

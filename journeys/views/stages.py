@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from journeys.busy import database_is_busy
 from journeys.forms import ReflectionForm, StageProgressForm
 from journeys.models import (
+    Audience,
     Journey,
     ProgressStatus,
     Prompt,
@@ -175,3 +176,39 @@ def stage_progress(request: HtmxHttpRequest, journey_slug: str, stage_slug: str)
     status_now = progress.status if progress else None
     ctx = {"stage": stage, "progress_status": status_now, "message": message, "answered": True}
     return render(request, f"{STAGE_PAGE}#progress-response", ctx, status=status)
+
+
+def preview(request: HttpRequest, stage: Stage, content: dict, role: str) -> HttpResponse:
+    """The stage page as a person of this role would see the content (a
+    draft, or the stage as it is), with none of anyone's reflections. For
+    editors; journeys.admin checks who may call it."""
+    shown = Stage(
+        pk=stage.pk, journey=stage.journey, position=stage.position, published=stage.published
+    )
+    for name in ("title", "slug", "summary", "body"):
+        setattr(shown, name, content[name])
+    siblings = list(Stage.objects.published().filter(journey=stage.journey))
+    # The page addresses each question by its id; one the draft adds has none
+    # yet, so it borrows one no prompt has.
+    unused = (Prompt.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+    prompts = []
+    for values in sorted(content["prompts"], key=lambda p: p["position"]):
+        if values["retired"] or values["audience"] not in (Audience.EVERYONE, role):
+            continue
+        prompt = Prompt(stage=shown, pk=values["id"] or unused + len(prompts))
+        for name in ("position", "text", "help_text", "audience"):
+            setattr(prompt, name, values[name])
+        prompt.my_count, prompt.my_reflections = 0, []
+        prompts.append(prompt)
+    index = next((i for i, s in enumerate(siblings) if s.pk == stage.pk), len(siblings))
+    ctx = {
+        "stage": shown,
+        "prompts": with_forms(prompts),
+        "progress_status": None,
+        "number": index + 1,
+        "stage_count": max(len(siblings), index + 1),
+        "previous": siblings[index - 1] if 0 < index <= len(siblings) else None,
+        "next": siblings[index + 1] if index + 1 < len(siblings) else None,
+        "preview": True,
+    }
+    return render(request, STAGE_PAGE, ctx)

@@ -26,10 +26,10 @@ def test_an_editor_edits_previews_and_publishes_a_stage_that_a_person_then_reads
     page.get_by_role("link", name="Stages").first.click()
     page.get_by_role("link", name="Listening").click()
     page.get_by_label("Introduction").fill("Listen **slowly**, and let them finish.")
-    page.get_by_role("button", name="Save and continue editing").click()
+    page.get_by_role("button", name="Save and continue editing").first.click()
     expect(page.get_by_text("was changed successfully")).to_be_visible()
 
-    page.get_by_role("link", name="Preview").click()
+    page.get_by_role("link", name="everyone").click()
     expect(page.get_by_text("Draft preview")).to_be_visible()
     expect(page.locator("strong", has_text="slowly")).to_be_visible()
     assert csp_violations == []
@@ -44,8 +44,8 @@ def test_an_editor_edits_previews_and_publishes_a_stage_that_a_person_then_reads
     assert response.status == 404
 
     page.go_back()
-    page.get_by_label("Published").check()
-    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_role("checkbox", name="Published").check()
+    page.get_by_role("button", name="Save", exact=True).first.click()
     expect(page.get_by_text("was changed successfully")).to_be_visible()
 
     response = person.goto(f"/journeys/{journey.slug}/listening/")
@@ -76,7 +76,7 @@ def test_the_admin_runs_under_the_sites_content_security_policy(
     page.get_by_label("Title").press_sequentially("A new stage")
     expect(page.get_by_label("Slug")).to_have_value("a-new-stage")
     page.goto(f"{live_server.url}/admin/journeys/stage/{stage.pk}/change/")
-    rows = page.locator("#prompts-group tbody tr.form-row:not(.empty-form)")
+    rows = page.locator("#prompts-group .inline-related:not(.empty-form)")
     count = rows.count()
     page.get_by_text("Add another Prompt").click()
     expect(rows).to_have_count(count + 1)
