@@ -210,10 +210,10 @@ AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["password"]
 AXES_USERNAME_CALLABLE = "guide.lockout.attempted_username"
+# The client's address counts from the right of X-Forwarded-For, past the
+# proxies we run (guide/lockout.py); the left is whatever the client wrote.
 NEARER_PROXY_COUNT = envint("NEARER_PROXY_COUNT", 0)
-if NEARER_PROXY_COUNT:
-    AXES_IPWARE_PROXY_COUNT = NEARER_PROXY_COUNT
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+AXES_CLIENT_IP_CALLABLE = "guide.lockout.client_address"
 
 # Database sessions that know their user (guide/sessions.py), so "Sign out
 # everywhere" and account deletion end every session of one person at once.
