@@ -178,7 +178,7 @@ class PromptInline(admin.StackedInline):
     model = Prompt
     form = PromptForm
     formset = PromptFormSet
-    fields = ["reorder", "position", "audience", "text", "help_text", "retired"]
+    fields = ["reorder", ("position", "audience"), "text", "help_text", "retired"]
     # Retiring is an action of the prompts' own list.
     readonly_fields = ["reorder", "retired"]
     ordering = ["position", "pk"]

@@ -20,7 +20,7 @@ import difflib
 from django.db import transaction
 from django.db.models import F
 
-from journeys.models import Prompt, Stage, StageDraft, StageVersion
+from journeys.models import Audience, Prompt, Stage, StageDraft, StageVersion
 
 STAGE_FIELDS = ["title", "slug", "summary", "body"]
 PROMPT_FIELDS = ["position", "text", "help_text", "audience"]
@@ -129,8 +129,9 @@ def as_text(content: dict) -> list[str]:
     lines += [f"Summary: {content['summary']}", "", "Introduction:"]
     lines += content["body"].splitlines()
     for prompt in sorted(content["prompts"], key=lambda p: p["position"]):
-        retired = " (retired)" if prompt.get("retired") else ""
-        lines += ["", f"Question {prompt['position']}, for {prompt['audience']}{retired}:"]
+        retired = ", retired" if prompt.get("retired") else ""
+        audience = Audience(prompt["audience"]).label
+        lines += ["", f"Question {prompt['position']} ({audience}{retired}):"]
         lines += prompt["text"].splitlines()
         if prompt["help_text"]:
             lines.append(f"Help: {prompt['help_text']}")
