@@ -100,6 +100,9 @@ class CheckInPeriodForm(forms.Form):
 class ReflectionSearchForm(forms.Form):
     q = forms.CharField(
         label=_("Search my reflections"),
+        help_text=_(
+            "Each word you type must be there, in any order. Capitals and accents do not matter."
+        ),
         required=False,
         max_length=200,
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from journeys.forms import ReflectionEditForm, ReflectionSearchForm
 from journeys.models import Journey, Reflection
+from journeys.search import WordSearch
 from journeys.views.signed_in import HtmxHttpRequest, render_page_or_part, signed_in
 
 PAGE_SIZE = 20
@@ -21,13 +22,6 @@ PAGE_SIZE = 20
 def _reflection_for(request: HttpRequest, pk: int) -> Reflection:
     mine = Reflection.objects.for_user(request.user).select_related("prompt__stage__journey")
     return get_object_or_404(mine, pk=pk)
-
-
-def _containing(reflections: Iterable[Reflection], words: str) -> list[Reflection]:
-    # The text is encrypted at rest, so the database cannot search it: open
-    # this person's own reflections and look in Python.
-    needle = words.casefold()
-    return [reflection for reflection in reflections if needle in reflection.text.casefold()]
 
 
 def _by_day(reflections: Iterable[Reflection]) -> list[tuple[date, list[Reflection]]]:
@@ -49,8 +43,11 @@ def reflections(request: HtmxHttpRequest) -> HttpResponse:
     found = Reflection.objects.for_user(request.user).select_related("prompt__stage__journey")
     if stage:
         found = found.filter(prompt__stage=stage)
-    if words:
-        found = _containing(found, words)
+    search = WordSearch(words)
+    if search:
+        # The text is encrypted at rest, so the database cannot search it:
+        # open this person's own reflections and look in Python.
+        found = [reflection for reflection in found if search.matches(reflection.text)]
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     nothing_written = not (page.paginator.count or words or stage)
     ctx = {
@@ -58,6 +55,7 @@ def reflections(request: HtmxHttpRequest) -> HttpResponse:
         "page": page,
         "days": _by_day(page.object_list),
         "words": words,
+        "search": search,
         "stage": stage,
         "journey": Journey.objects.published().first() if nothing_written else None,
         "nothing_written": nothing_written,
