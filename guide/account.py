@@ -10,9 +10,11 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -53,20 +55,30 @@ def _download(content: str, kind: str, content_type: str) -> HttpResponse:
     return response
 
 
+@sensitive_post_parameters("password")
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
     profile = request.user.profile
     initial = {"role": profile.role, "time_zone": profile.time_zone or settings.TIME_ZONE}
-    form = AccountForm(request.POST or None, instance=request.user, initial=initial)
+    old_email = request.user.email
+    form = AccountForm(request, request.POST or None, instance=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             form.save()
             profile.role = form.cleaned_data["role"]
             profile.time_zone = form.cleaned_data["time_zone"]
             profile.save(update_fields=["role", "time_zone"])
+        if old_email and "email" in form.changed_data:
+            _tell_old_address(old_email)
         messages.success(request, _("Your changes are saved."))
         return redirect("account")
     return render(request, "account/account.html", {"form": form, "profile": profile})
+
+
+def _tell_old_address(email: str) -> None:
+    """A short notice that the reset address changed, so a takeover does not go unseen."""
+    subject = render_to_string("account/email_changed_subject.txt").strip()
+    send_mail(subject, render_to_string("account/email_changed_email.txt"), None, [email])
 
 
 @login_required

@@ -221,6 +221,26 @@ def time_zone_choices(current: str = "") -> list[tuple[str, str]]:
     return choices
 
 
+def check_current_password(request: HttpRequest, password: str) -> None:
+    """Refuses a password that is not the signed-in person's.
+
+    Through authenticate(), so wrong guesses count towards the sign-in
+    lockout, as wrong passwords on the sign-in page do.
+    """
+    username = request.user.get_username()
+    if authenticate(request, username=username, password=password) is None:
+        raise forms.ValidationError(_("That is not your password."))
+
+
+def current_password_field(label: str = _("Your password"), **kwargs) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        **kwargs,
+    )
+
+
 class AccountForm(forms.ModelForm):
     """My details, my role and my time zone, changed on one page."""
 
@@ -234,6 +254,11 @@ class AccountForm(forms.ModelForm):
     time_zone = forms.ChoiceField(
         label=_("Your time zone"),
         help_text=_("Dates and times are shown in this zone. Choose the city nearest you."),
+    )
+    password = current_password_field(
+        _("Your password, to change your name or email address"),
+        required=False,
+        help_text=_("Not needed to change only your role or time zone."),
     )
 
     class Meta:
@@ -250,7 +275,12 @@ class AccountForm(forms.ModelForm):
             "email": _("Only used if you forget your password."),
         }
 
-    def __init__(self, *args, **kwargs) -> None:
+    # The name signs in and the email resets the password: whoever changes
+    # them takes the account, so a session alone is not enough.
+    NEEDS_PASSWORD = ("username", "email")
+
+    def __init__(self, request: HttpRequest, *args, **kwargs) -> None:
+        self.request = request
         super().__init__(*args, **kwargs)
         self.fields["time_zone"].choices = time_zone_choices(self.initial.get("time_zone", ""))
 
@@ -261,22 +291,26 @@ class AccountForm(forms.ModelForm):
             raise forms.ValidationError(_("That name is taken. Please choose another."))
         return username
 
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not any(name in self.changed_data for name in self.NEEDS_PASSWORD):
+            return password
+        if not password:
+            raise forms.ValidationError(
+                _("Enter your password to change your name or email address.")
+            )
+        check_current_password(self.request, password)
+        return password
+
 
 class DeleteAccountForm(forms.Form):
-    password = forms.CharField(
-        label=_("Your password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
+    password = current_password_field()
 
     def __init__(self, request: HttpRequest, *args, **kwargs) -> None:
         self.request = request
         super().__init__(*args, **kwargs)
 
     def clean_password(self) -> str:
-        # Through authenticate(), so wrong guesses count towards the sign-in lockout.
         password = self.cleaned_data["password"]
-        username = self.request.user.get_username()
-        if authenticate(self.request, username=username, password=password) is None:
-            raise forms.ValidationError(_("That is not your password."))
+        check_current_password(self.request, password)
         return password

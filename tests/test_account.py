@@ -3,6 +3,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import User
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
@@ -49,7 +50,11 @@ def test_it_saves_my_details_role_and_time_zone(alice_client, alice):
     response = alice_client.post(
         reverse("account"),
         account_data(
-            username="river", email="r@example.org", role=Role.PARTNER, time_zone="Asia/Tokyo"
+            username="river",
+            email="r@example.org",
+            role=Role.PARTNER,
+            time_zone="Asia/Tokyo",
+            password=PASSWORD,
         ),
     )
 
@@ -58,6 +63,80 @@ def test_it_saves_my_details_role_and_time_zone(alice_client, alice):
     assert (alice.username, alice.email) == ("river", "r@example.org")
     profile = Profile.objects.get(user=alice)
     assert (profile.role, profile.time_zone) == (Role.PARTNER, "Asia/Tokyo")
+
+
+def test_changing_my_email_needs_my_password_and_keeps_what_i_typed(alice_client, alice):
+    response = alice_client.post(reverse("account"), account_data(email="taker@example.org"))
+
+    assert response.status_code == 200
+    assert "Enter your password to change your name or email address" in response.content.decode()
+    assert 'value="taker@example.org"' in response.content.decode()
+    alice.refresh_from_db()
+    assert alice.email == ""
+
+
+def test_changing_my_name_needs_my_password(alice_client, alice):
+    alice_client.post(reverse("account"), account_data(username="taken-over"))
+
+    alice.refresh_from_db()
+    assert alice.username == "alice"
+
+
+def test_a_wrong_password_changes_nothing_and_counts_towards_the_lockout(
+    alice_client, alice, settings
+):
+    wrong = alice_client.post(
+        reverse("account"), account_data(email="taker@example.org", password="guess")
+    )
+    assert "That is not your password" in wrong.content.decode()
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        alice_client.post(
+            reverse("account"), account_data(email="taker@example.org", password="guess")
+        )
+
+    locked = alice_client.post(
+        reverse("account"), account_data(email="taker@example.org", password=PASSWORD)
+    )
+
+    assert locked.status_code == 429
+    alice.refresh_from_db()
+    assert alice.email == ""
+
+
+def test_my_role_and_time_zone_change_without_my_password(alice_client, alice):
+    response = alice_client.post(
+        reverse("account"), account_data(role=Role.PARTNER, time_zone="Asia/Tokyo")
+    )
+
+    assert response.status_code == 302
+    assert Profile.objects.get(user=alice).time_zone == "Asia/Tokyo"
+
+
+def test_the_old_address_gets_a_neutral_notice_when_my_email_changes(alice_client, alice, journey):
+    alice.email = "alice@example.org"
+    alice.save()
+    write_notes(alice, journey, "Words about my scar", "A hard week")
+
+    alice_client.post(
+        reverse("account"), account_data(email="river@example.org", password=PASSWORD)
+    )
+
+    assert [message.to for message in mail.outbox] == [["alice@example.org"]]
+    notice = mail.outbox[0]
+    assert notice.subject == "Your email address was changed"
+    for private in ("Nearer", "alice", "river@example.org", "scar", "hard week", journey.title):
+        assert private not in notice.subject + notice.body
+
+
+def test_no_notice_is_sent_when_there_was_no_address_or_it_stayed(alice_client, alice):
+    alice_client.post(
+        reverse("account"), account_data(email="river@example.org", password=PASSWORD)
+    )
+    alice_client.post(
+        reverse("account"), account_data(email="river@example.org", role=Role.PARTNER)
+    )
+
+    assert mail.outbox == []
 
 
 def test_it_lets_me_say_nothing_about_my_role(alice_client, alice):
