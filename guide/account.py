@@ -24,6 +24,8 @@ from django.views.decorators.http import require_POST
 from guide.forms import AccountForm, DeleteAccountForm
 from guide.sessions import end_sessions_of
 from journeys.export import export_data, export_markdown
+from journeys.models import Partnership
+from journeys.partners import code_attempt_names
 
 CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
 # Keeps the cookie that carries the "you are signed out / deleted" message to
@@ -120,15 +122,17 @@ def account_delete(request: HttpRequest) -> HttpResponse:
 def delete_account(user) -> None:
     """Deletes the person and every row that is theirs.
 
+    Unlinking first takes away everything the two shared with each other.
     Reflections, progress, check-ins, the profile, admin history and
     sessions go with the user (their foreign keys cascade); the sign-in
     records kept by the lockout protection are keyed by username, so they
-    are deleted by name.
+    are deleted by name, with the wrong partner codes counted for the account.
     """
-    username = user.get_username()
+    names = [user.get_username(), *code_attempt_names(user)[:1]]
     with transaction.atomic():
+        Partnership.objects.unlink(user)
         for model in (AccessAttempt, AccessFailureLog, AccessLog):
-            model.objects.filter(username=username).delete()
+            model.objects.filter(username__in=names).delete()
         user.delete()
 
 

@@ -3,12 +3,12 @@ import zoneinfo
 from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.contrib.auth.models import User
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from journeys.forms import ConfirmPasswordForm, check_current_password, current_password_field
 from journeys.models import Role
 
 # The role's "rather not say" is stored as an empty role; the form gives it a
@@ -221,26 +221,6 @@ def time_zone_choices(current: str = "") -> list[tuple[str, str]]:
     return choices
 
 
-def check_current_password(request: HttpRequest, password: str) -> None:
-    """Refuses a password that is not the signed-in person's.
-
-    Through authenticate(), so wrong guesses count towards the sign-in
-    lockout, as wrong passwords on the sign-in page do.
-    """
-    username = request.user.get_username()
-    if authenticate(request, username=username, password=password) is None:
-        raise forms.ValidationError(_("That is not your password."))
-
-
-def current_password_field(label: str = _("Your password"), **kwargs) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        **kwargs,
-    )
-
-
 class AccountForm(forms.ModelForm):
     """My details, my role and my time zone, changed on one page."""
 
@@ -303,14 +283,5 @@ class AccountForm(forms.ModelForm):
         return password
 
 
-class DeleteAccountForm(forms.Form):
-    password = current_password_field()
-
-    def __init__(self, request: HttpRequest, *args, **kwargs) -> None:
-        self.request = request
-        super().__init__(*args, **kwargs)
-
-    def clean_password(self) -> str:
-        password = self.cleaned_data["password"]
-        check_current_password(self.request, password)
-        return password
+class DeleteAccountForm(ConfirmPasswordForm):
+    """Deleting the account asks for the password, as linking a partner does."""

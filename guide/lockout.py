@@ -5,8 +5,11 @@ from axes.models import AccessAttempt, AccessFailureLog
 from django.conf import settings
 from django.http import HttpRequest
 
+from journeys.partners import CODE_ATTEMPTS_OF_ACCOUNT
+
 logger = logging.getLogger(__name__)
 
+CODE_ATTEMPTS_OF_ACCOUNT_PREFIX = CODE_ATTEMPTS_OF_ACCOUNT.removesuffix("{pk}")
 # Sign-in forms do not enforce a username's length before authenticating, so
 # a failed attempt may carry any length; the attempt tables store at most this.
 STORED_USERNAME_LENGTH = min(
@@ -52,3 +55,12 @@ def client_address(request: HttpRequest) -> str | None:
             count,
         )
     return _readable(request.META.get("REMOTE_ADDR", ""))
+
+
+def lockout_parameters(request: HttpRequest, credentials: dict | None = None) -> list:
+    """Sign-in counts failures per username and address together; wrong
+    partner codes count once for the account wherever they come from (see
+    journeys.partners.code_attempt_names)."""
+    if attempted_username(request, credentials).startswith(CODE_ATTEMPTS_OF_ACCOUNT_PREFIX):
+        return ["username"]
+    return [["username", "ip_address"]]

@@ -196,10 +196,11 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "signed_out"
 
 # Several failed sign-ins for one username from one address lock that pair
-# out for a while; a success resets the count.
+# out for a while; a success resets the count. Wrong partner invitation codes
+# are counted the same way (guide.lockout.lockout_parameters).
 AXES_FAILURE_LIMIT = envint("NEARER_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=envint("NEARER_LOGIN_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = "guide.lockout.lockout_parameters"
 AXES_RESET_ON_SUCCESS = True
 # No trail of successful sign-ins (address, browser, time): the privacy page
 # promises only the failed ones, for a short while. It also spares every

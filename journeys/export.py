@@ -27,7 +27,7 @@ def _gather(user) -> dict:
         "time_zone": user.profile.time_zone,
         "reflections": list(
             Reflection.objects.for_user(user)
-            .select_related("prompt__stage__journey")
+            .select_related("prompt__stage__journey", "share")
             .order_by("prompt__stage__journey__title", "prompt__stage__position", "created", "pk")
         ),
         "progress": list(
@@ -64,6 +64,7 @@ def export_data(user) -> dict:
                 "text": r.text,
                 "created": _when(r.created),
                 "updated": _when(r.updated),
+                "shared_with_partner": hasattr(r, "share"),
             }
             for r in data["reflections"]
         ],

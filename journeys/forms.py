@@ -1,6 +1,8 @@
 from django import forms
+from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.http import HttpRequest
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -227,3 +229,77 @@ class StageProgressForm(forms.Form):
             ("undo", _("Undo")),
         ]
     )
+
+
+def check_current_password(request: HttpRequest, password: str) -> None:
+    """Refuses a password that is not the signed-in person's.
+
+    Through authenticate(), so wrong guesses count towards the sign-in
+    lockout, as wrong passwords on the sign-in page do.
+    """
+    username = request.user.get_username()
+    if authenticate(request, username=username, password=password) is None:
+        raise forms.ValidationError(_("That is not your password."))
+
+
+def current_password_field(label: str = _("Your password"), **kwargs) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        **kwargs,
+    )
+
+
+class ConfirmPasswordForm(forms.Form):
+    """The signed-in person's password, asked again before a step that matters."""
+
+    password = current_password_field(error_messages={"required": _("Enter your password.")})
+
+    def __init__(self, request: HttpRequest, *args, **kwargs) -> None:
+        self.request = request
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        check_current_password(self.request, password)
+        return password
+
+
+# Together
+
+
+class InvitationCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Invitation code"),
+        help_text=_("The code your partner gave you, for example ABCD-EFGH-JKMN."),
+        max_length=40,
+        error_messages={"required": _("Enter the code your partner gave you.")},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
+class SharingForm(forms.Form):
+    action = forms.ChoiceField(choices=[("share", _("Share")), ("stop", _("Stop sharing"))])
+
+
+class TogetherAnswerForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your answer"),
+        help_text=_("Your partner sees it only once you have both answered."),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        validators=[
+            LengthLimit(
+                REFLECTION_MAX_LENGTH,
+                _(
+                    "Your answer is %(length)s characters long. Please shorten it to "
+                    "%(limit)s or fewer; your text is still in the box."
+                ),
+            )
+        ],
+        error_messages={"required": _("Write your answer first.")},
+    )
+
+
+class ReadinessComparingForm(forms.Form):
+    compares = forms.BooleanField(required=False)

@@ -389,3 +389,176 @@ class StageVersion(models.Model):
 
     def __str__(self) -> str:
         return f"Version {self.number} of {self.stage}"
+
+
+# Together: two linked people, and what each chose to share with the other.
+# Every row here is reached through a method that takes the signed-in person.
+
+
+class PartnershipQuerySet(UserDataQuerySet):
+    def unlink(self, user) -> None:
+        """Ends this person's link, both sides at once, with everything the
+        two shared or answered together."""
+        with transaction.atomic():
+            link = self.for_user(user).first()
+            if link is None:
+                return
+            pair = [link.user_id, link.partner_id]
+            TogetherQuestion.objects.for_user(user).delete()
+            for person in pair:
+                Share.objects.for_user(person).delete()
+            self.filter(user__in=pair).delete()
+
+
+class Partnership(models.Model):
+    """One side of a link: each linked person has one row naming the other,
+    so a person has at most one partner and every lookup starts from them."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="partnership"
+    )
+    partner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    since = models.DateTimeField(default=timezone.now)
+    # This person's own choice; the comparison needs both sides' (journeys.partners).
+    compares_readiness = models.BooleanField(default=False)
+
+    objects = PartnershipQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(user=models.F("partner")), name="partner_is_someone_else"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Partnership {self.pk}"
+
+
+class InvitationState(models.TextChoices):
+    OPEN = "open"
+    USED = "used"
+    CANCELLED = "cancelled"
+
+
+class InvitationQuerySet(UserDataQuerySet):
+    def open(self):
+        return self.filter(state=InvitationState.OPEN, expires__gt=timezone.now())
+
+    def by_code_hash(self, code_hash: str):
+        """The open invitation with this code, if any: the code itself is the
+        secret that lets someone who is not the inviter reach it."""
+        return self.open().filter(code_hash=code_hash).select_related("user").first()
+
+
+class Invitation(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations"
+    )
+    # Only a hash: the code is shown once to the inviter and never stored.
+    code_hash = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(default=timezone.now)
+    expires = models.DateTimeField()
+    state = models.CharField(max_length=10, choices=InvitationState, default=InvitationState.OPEN)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(state="open"),
+                name="one_open_invitation_per_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation {self.pk}"
+
+
+class ShareQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The shares of this person's own reflections."""
+        return self.filter(reflection__user=user)
+
+    def shared_with(self, user):
+        """What this person's current partner shares with them, since they linked."""
+        return self.filter(
+            reflection__user__partnership__partner=user,
+            created__gte=F("reflection__user__partnership__since"),
+        )
+
+
+class Share(models.Model):
+    """One reflection its author lets their current partner read. The text
+    is read from the reflection itself, so an edit shows and nothing is copied."""
+
+    reflection = models.OneToOneField(Reflection, on_delete=models.CASCADE, related_name="share")
+    created = models.DateTimeField(default=timezone.now)
+
+    objects = ShareQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"Share {self.pk}"
+
+
+class TogetherQuestionQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The questions this person and their current partner answer together."""
+        return self.filter(
+            models.Q(asked_by=user, asked_by__partnership__partner=F("asked_of"))
+            | models.Q(asked_of=user, asked_of__partnership__partner=F("asked_by"))
+        )
+
+    def ask(self, user, prompt: Prompt) -> "TogetherQuestion":
+        """The question on this prompt for this person and their partner,
+        asked now unless one of them asked it already."""
+        asked = self.for_user(user).filter(prompt=prompt).first()
+        if asked is None:
+            partner = Partnership.objects.for_user(user).get().partner
+            asked = self.create(prompt=prompt, asked_by=user, asked_of=partner)
+        return asked
+
+
+class TogetherQuestion(models.Model):
+    """A question two partners answer together; whoever asks, it belongs to both."""
+
+    prompt = models.ForeignKey(Prompt, on_delete=models.PROTECT, related_name="+")
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    asked_of = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created = models.DateTimeField(default=timezone.now)
+
+    objects = TogetherQuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Together question {self.pk}"
+
+
+class TogetherAnswer(models.Model):
+    """A person's answer to a together question: their own reflection,
+    shown to the partner only once both have answered."""
+
+    question = models.ForeignKey(TogetherQuestion, on_delete=models.CASCADE, related_name="answers")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reflection = models.OneToOneField(
+        Reflection, on_delete=models.CASCADE, related_name="together_answer"
+    )
+
+    objects = UserDataQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["question", "user"], name="one_answer_each"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Together answer {self.pk}"

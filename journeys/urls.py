@@ -1,6 +1,6 @@
 from django.urls import path
 
-from journeys.views import autosave, checkins, reflections, stages
+from journeys.views import autosave, checkins, partner, reflections, stages
 
 app_name = "journeys"
 
@@ -18,6 +18,18 @@ urlpatterns: list = [
         name="check_in_delete",
     ),
     path("reflections/", reflections.reflections, name="reflections"),
+    path("partner/", partner.partner, name="partner"),
+    path("partner/invite/", partner.invite, name="partner_invite"),
+    path("partner/invitation/cancel/", partner.cancel_invitation, name="partner_cancel"),
+    path("partner/join/", partner.enter_code, name="partner_enter_code"),
+    path("partner/join/<str:code>/", partner.join, name="partner_join"),
+    path("partner/unlink/", partner.unlink, name="partner_unlink"),
+    path("partner/shared/", partner.shared, name="partner_shared"),
+    path("partner/shared/<int:pk>/", partner.shared_one, name="partner_shared_one"),
+    path("partner/reflections/<int:pk>/sharing/", partner.sharing, name="partner_sharing"),
+    path("partner/together/<int:prompt_id>/ask/", partner.ask_together, name="partner_ask"),
+    path("partner/together/<int:pk>/", partner.together, name="partner_together"),
+    path("partner/readiness/", partner.compare_readiness, name="partner_readiness"),
     path("reflections/<int:pk>/edit/", reflections.reflection_edit, name="reflection_edit"),
     path("reflections/<int:pk>/delete/", reflections.reflection_delete, name="reflection_delete"),
     path("journeys/<slug:journey_slug>/", stages.journey, name="journey"),

@@ -6,21 +6,68 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from journeys.models import CheckIn, Profile, Prompt, Readiness, Reflection, StageProgress
+from journeys.models import (
+    CheckIn,
+    Partnership,
+    Profile,
+    Prompt,
+    Readiness,
+    Reflection,
+    Share,
+    StageProgress,
+    TogetherAnswer,
+    TogetherQuestion,
+)
+from tests.conftest import make_user
 from tests.security.routes import PUBLIC, content_kwargs, site_routes
 
 BOBS_TEXT = "Bob's private reflection, nobody else's"
 BOBS_NOTE = "Bob's private check-in note"
+# The invitation link's code is itself the secret that lets a person who is
+# not the inviter open it; tests/test_partner_linking.py covers it.
+INVITATION_LINK = "journeys:partner_join"
+
+
+def link(one, other) -> None:
+    Partnership.objects.create(user=one, partner=other)
+    Partnership.objects.create(user=other, partner=one)
 
 
 @pytest.fixture
-def bobs_data(bob, journey) -> dict:
-    """Bob's rows, each at a pk no other table uses, so a pk names one object only."""
+def dora(db):
+    """Bob's partner now."""
+    return make_user("dora")
+
+
+@pytest.fixture
+def eve(db):
+    """Bob's partner once, who unlinked."""
+    return make_user("eve")
+
+
+@pytest.fixture
+def bobs_data(bob, dora, eve, journey) -> dict:
+    """Bob's rows, each at a pk no other table uses, so a pk names one object
+    only; bob shared his reflection with eve, unlinked, and shares it and
+    answers a question together with dora now."""
     prompt = Prompt.objects.filter(stage__journey=journey, audience="everyone").first()
+    reflection = Reflection.objects.create(
+        pk=1001, user=bob, prompt=prompt, prompt_text=prompt.text, text=BOBS_TEXT
+    )
+    link(bob, eve)
+    Share.objects.create(reflection=reflection)
+    TogetherQuestion.objects.create(prompt=prompt, asked_by=bob, asked_of=eve)
+    Partnership.objects.unlink(bob)
+    link(bob, dora)
+    question = TogetherQuestion.objects.create(pk=5005, prompt=prompt, asked_by=bob, asked_of=dora)
+    answer = Reflection.objects.create(
+        pk=1006, user=bob, prompt=prompt, prompt_text=prompt.text, text=BOBS_TEXT
+    )
+    TogetherAnswer.objects.create(question=question, user=bob, reflection=answer)
     return {
-        "reflection": Reflection.objects.create(
-            pk=1001, user=bob, prompt=prompt, prompt_text=prompt.text, text=BOBS_TEXT
-        ),
+        "reflection": reflection,
+        "share": Share.objects.create(pk=4004, reflection=reflection),
+        "together": question,
         "check_in": CheckIn.objects.create(
             pk=2002, user=bob, journey=journey, readiness=Readiness.PARTLY, note=BOBS_NOTE
         ),
@@ -59,37 +106,49 @@ def test_the_guard_sees_the_addresses_of_user_data():
 
 
 def test_another_person_gets_404_for_every_address_of_someone_elses_data(
-    alice, bob, bobs_data, content
+    alice, bob, dora, eve, bobs_data, content
 ):
-    alice_client, bob_client = signed_in(alice), signed_in(bob)
+    """Bob's own data answers only bob; what he shares or answers with dora
+    answers the two of them; a stranger (alice) and a former partner (eve)
+    get 404 everywhere, and dora too for what is bob's alone."""
+    insiders = {"bob": signed_in(bob), "dora": signed_in(dora)}
+    everyone = {**insiders, "alice": signed_in(alice), "eve": signed_in(eve)}
     not_covered = []
-    for route in [r for r in site_routes() if r.takes_user_data and r.name not in PUBLIC]:
+    routes = [r for r in site_routes() if r.takes_user_data and r.name not in PUBLIC]
+    for route in [r for r in routes if r.name != INVITATION_LINK]:
         [id_name] = route.parameters - {"journey_slug", "stage_slug", "prompt_id"}
-        owned = None
+        owned, owners = None, set()
         for row in bobs_data.values():
             url = url_for(route, content, **{id_name: row.pk})
-            if bob_client.get(url).status_code != 404:
+            owners = {name for name, c in insiders.items() if c.get(url).status_code != 404}
+            if owners:
                 owned = url
                 break
         if owned is None:
             not_covered.append(route.name)
             continue
-        attempts = (
-            alice_client.get(owned),
-            alice_client.post(owned, {"text": "x", "readiness": "1", "note": "x"}),
-        )
-        for response in attempts:
-            assert response.status_code == 404, (route.name, response.status_code)
-            assert BOBS_TEXT.encode() not in response.content
-            assert BOBS_NOTE.encode() not in response.content
+        assert {"alice", "eve"}.isdisjoint(owners)
+        for name in everyone.keys() - owners:
+            client = everyone[name]
+            for response in (
+                client.get(owned),
+                client.post(owned, {"text": "x", "readiness": "1", "note": "x", "action": "stop"}),
+            ):
+                assert BOBS_TEXT.encode() not in response.content
+                assert BOBS_NOTE.encode() not in response.content
+                if response.status_code == 405 and "POST" not in response["Allow"]:
+                    continue  # an address that takes no POST from anyone
+                assert response.status_code == 404, (route.name, name, response.status_code)
         response = Client().get(owned)
         assert response.status_code == 302, route.name
         assert response["Location"].startswith(reverse("login"))
 
     assert not not_covered, f"The ownership guard does not know what these take: {not_covered}"
-    assert Reflection.objects.get(pk=1001).text == BOBS_TEXT
-    bobs_check_in = CheckIn.objects.get(pk=2002)
+    assert Reflection.objects.for_user(bob).get(pk=1001).text == BOBS_TEXT
+    bobs_check_in = CheckIn.objects.for_user(bob).get(pk=2002)
     assert (bobs_check_in.readiness, bobs_check_in.note) == (Readiness.PARTLY, BOBS_NOTE)
+    assert Share.objects.for_user(bob).filter(pk=4004).exists()
+    assert TogetherAnswer.objects.for_user(bob).filter(question=5005).exists()
 
 
 def test_every_private_address_sends_a_signed_out_visitor_to_sign_in(db, content):

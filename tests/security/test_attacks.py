@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from journeys.models import CheckIn, Reflection, Stage
 from tests.conftest import PASSWORD, write_notes
-from tests.security.routes import content_kwargs, site_routes
+from tests.security.routes import CONTENT_PARAMETERS, content_kwargs, site_routes
 
 SCRIPT = "<script>alert('nearer')</script>"
 IMAGE = '"><img src=x onerror=alert(1)>'
@@ -30,7 +30,7 @@ def every_url(content, pk: int) -> list[tuple[str, str]]:
         if route.name == "password_reset_confirm":
             kwargs = {"uidb64": "MQ", "token": "set-password"}
         elif route.takes_user_data:
-            kwargs["pk"] = pk
+            kwargs |= dict.fromkeys(route.parameters - CONTENT_PARAMETERS, pk)
         urls.append((route.name, reverse(route.name, kwargs=kwargs)))
     return urls
 

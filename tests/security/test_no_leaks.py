@@ -20,7 +20,7 @@ from guide.logging import ScrubNoteTextFilter
 from journeys.models import CheckIn, Profile, Reflection, StageProgress
 from tests.conftest import make_user, write_notes
 from tests.security.forms import note_targets
-from tests.security.routes import PUBLIC, content_kwargs, site_routes
+from tests.security.routes import CONTENT_PARAMETERS, PUBLIC, content_kwargs, site_routes
 
 SECRET_TEXT = "I have been afraid to be touched since the surgery"
 SECRET_NOTE = "We held hands tonight for the first time"
@@ -93,7 +93,7 @@ def note_receiving_addresses(alice, journey) -> set[tuple[str, str]]:
             continue
         kwargs = content_kwargs(route, journey, stage, prompt)
         if route.takes_user_data:
-            kwargs["pk"] = reflection.pk
+            kwargs |= dict.fromkeys(route.parameters - CONTENT_PARAMETERS, reflection.pk)
         response = client.get(reverse(route.name, kwargs=kwargs))
         if response.status_code == 200 and "html" in response.get("Content-Type", ""):
             targets |= note_targets(response.content.decode())

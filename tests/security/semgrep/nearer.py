@@ -2,7 +2,7 @@
 
 import logging
 
-from journeys.models import CheckIn, Profile, Reflection
+from journeys.models import CheckIn, Invitation, Profile, Reflection, Share, TogetherQuestion
 
 logger = logging.getLogger(__name__)
 
@@ -22,6 +22,16 @@ def queries(request, pk):
     CheckIn.objects.all()
     # ruleid: user-data-manager-bypassed
     Reflection._base_manager.filter(pk=pk)
+    # ok: user-data-query-not-filtered-by-user
+    Share.objects.shared_with(request.user).filter(pk=pk)
+    # ok: user-data-query-not-filtered-by-user
+    Invitation.objects.by_code_hash("0" * 64)
+    # ruleid: user-data-query-not-filtered-by-user
+    Share.objects.filter(pk=pk)
+    # ruleid: user-data-query-not-filtered-by-user
+    TogetherQuestion.objects.get(pk=pk)
+    # ruleid: user-data-manager-bypassed
+    Share._default_manager.all()
 
 
 def logs(request, reflection, form):
