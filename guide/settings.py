@@ -354,6 +354,13 @@ LOGGING = {
             "level": os.environ.get("NEARER_LOG_LEVEL", "INFO"),
             "propagate": False,
         },
+        # A bad Host, a body over the limit or a forged cookie come from
+        # anyone and answer 400: a line in the log, never an email each.
+        "django.security": {
+            "handlers": ["console"],
+            "level": os.environ.get("NEARER_LOG_LEVEL", "INFO"),
+            "propagate": False,
+        },
     },
 }
 

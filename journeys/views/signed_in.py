@@ -3,6 +3,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render, resolve_url
 from django.utils.cache import patch_vary_headers
@@ -46,7 +47,10 @@ def signed_in(signed_out_partial: str | None = None) -> Callable:
             if signed_out_partial and request.method == "POST":
                 ctx = {"login_url": login_url}
                 return reswap(render(request, signed_out_partial, ctx, status=401), "none")
-            next_url = request.htmx.current_url_abs_path or request.get_full_path()
+            try:
+                next_url = request.htmx.current_url_abs_path or request.get_full_path()
+            except ValueError:  # an HX-Current-URL that is not an address
+                raise BadRequest("Unreadable HX-Current-URL header.") from None
             return HttpResponseClientRedirect(redirect_to_login(next_url, login_url)["Location"])
 
         return wrapper
