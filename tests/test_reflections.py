@@ -42,6 +42,10 @@ def write_many(user, prompt: Prompt, count: int) -> None:
     )
 
 
+def in_words(content: str) -> str:
+    return " ".join(content.split())
+
+
 def edit_url(reflection: Reflection) -> str:
     return reverse("journeys:reflection_edit", args=[reflection.pk])
 
@@ -260,23 +264,27 @@ def test_editing_saves_the_new_text_and_raises_the_version(alice_client, alice, 
     assert "Your reflection is saved." in alice_client.get(LIST_URL).content.decode()
 
 
-def test_a_stale_edit_keeps_both_texts_and_saves_over_nothing(alice_client, alice, journey):
+def test_a_stale_edit_is_saved_at_once_as_a_separate_reflection_and_says_so(
+    alice_client, alice, journey
+):
     reflection = write(alice, prompt_in(journey), "Written in this tab")
     Reflection.objects.filter(pk=reflection.pk).update(text="Saved in another tab", version=2)
 
     response = alice_client.post(edit_url(reflection), {"text": "Typed here, late", "version": 1})
-    content = response.content.decode()
 
-    assert response.status_code == 409
-    assert "This reflection changed somewhere else" in content
-    assert "Saved in another tab" in content
-    assert "Typed here, late</textarea>" in content
-    assert 'name="version" value="2"' in content
+    assert response.status_code == 302
+    assert response["Location"] == LIST_URL
     reflection.refresh_from_db()
     assert (reflection.text, reflection.version) == ("Saved in another tab", 2)
+    [kept] = Reflection.objects.for_user(alice).exclude(pk=reflection.pk)
+    assert kept.text == "Typed here, late"
+    assert kept.prompt == reflection.prompt
+    content = in_words(alice_client.get(LIST_URL).content.decode())
+    assert "saved as a separate reflection on the same question" in content
+    assert content.index("Typed here, late") < content.index("Saved in another tab")
 
 
-def test_after_a_conflict_saving_again_keeps_the_typed_text(alice_client, alice, journey):
+def test_an_edit_at_the_current_version_saves_over_it(alice_client, alice, journey):
     reflection = write(alice, prompt_in(journey), "Old", version=2)
 
     response = alice_client.post(edit_url(reflection), {"text": "Mine wins", "version": 2})

@@ -71,19 +71,26 @@ def reflection_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {"text": reflection.text, "version": reflection.version}
     data = request.POST if request.method == "POST" else None
     form = ReflectionEditForm(data, initial=initial, question=reflection.prompt_text)
-    conflict = False
     if form.is_bound and form.is_valid():
         mine = Reflection.objects.for_user(request.user)
         if mine.save_over(reflection.pk, **form.cleaned_data):
             messages.success(request, _("Your reflection is saved."))
             return redirect(f"{reverse('journeys:reflections')}#reflection-{reflection.pk}")
-        # Saved elsewhere since this page opened: keep what was typed in the
-        # box, show the newer text beside it, and let a second save choose.
-        conflict = True
-        typed = {"text": form.cleaned_data["text"], "version": reflection.version}
-        form = ReflectionEditForm(initial=typed, question=reflection.prompt_text)
-    ctx = {"reflection": reflection, "form": form, "conflict": conflict}
-    return render(request, "journeys/reflection_edit.html", ctx, status=409 if conflict else 200)
+        # Saved elsewhere since this page opened: keep both at once, as the
+        # stage page does, rather than leave the choice to a second click.
+        Reflection.start(request.user, reflection.prompt, form.cleaned_data["text"])
+        messages.warning(
+            request,
+            _(
+                "This reflection had been changed in another tab or on another device "
+                "since you opened it. To keep both, what you wrote here is saved as a "
+                "separate reflection on the same question."
+            ),
+        )
+        # The list opens at its top, with this message and, newest first, the text kept.
+        return redirect("journeys:reflections")
+    ctx = {"reflection": reflection, "form": form}
+    return render(request, "journeys/reflection_edit.html", ctx)
 
 
 @signed_in()
