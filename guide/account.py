@@ -12,20 +12,22 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.mail import send_mail
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from guide.forms import AccountForm, DeleteAccountForm
 from guide.sessions import end_sessions_of
 from journeys.export import export_data, export_markdown
-from journeys.models import Partnership
+from journeys.forms import SummaryAction, SummaryForm
+from journeys.models import CareQuestion, Partnership
 from journeys.partners import code_attempt_names
+from journeys.summary import Summary, compose, pdf_from_html
 
 CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
 # Keeps the cookie that carries the "you are signed out / deleted" message to
@@ -50,9 +52,9 @@ def clear_site_data_but_message(view: Callable) -> Callable:
     return clear_site_data(view, CLEAR_SITE_DATA_KEEP_MESSAGE)
 
 
-def _download(content: str, kind: str, content_type: str) -> HttpResponse:
+def _download(content: str | bytes, name: str, kind: str, content_type: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
-    filename = f"nearer-{timezone.localdate():%Y-%m-%d}.{kind}"
+    filename = f"{name}-{timezone.localdate():%Y-%m-%d}.{kind}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -87,13 +89,55 @@ def _tell_old_address(email: str) -> None:
 @never_cache
 def account_export_json(request: HttpRequest) -> HttpResponse:
     content = json.dumps(export_data(request.user), ensure_ascii=False, indent=2)
-    return _download(content, "json", "application/json; charset=utf-8")
+    return _download(content, "nearer", "json", "application/json; charset=utf-8")
 
 
 @login_required
 @never_cache
 def account_export_md(request: HttpRequest) -> HttpResponse:
-    return _download(export_markdown(request.user), "md", "text/markdown; charset=utf-8")
+    return _download(export_markdown(request.user), "nearer", "md", "text/markdown; charset=utf-8")
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def account_summary(request: HttpRequest) -> HttpResponse:
+    """Composes a summary for the care team; shows it to print, or sends it as a PDF.
+
+    Nothing of the summary is stored: only the person's questions, kept for next time.
+    """
+    form = SummaryForm(request.POST or None, user=request.user)
+    if not form.is_bound:
+        return render(request, "account/summary.html", {"form": form})
+    if not form.is_valid():
+        # A reflection that is not this person's is as if it did not exist.
+        if form.has_error("reflections", "invalid_choice"):
+            raise Http404
+        return render(request, "account/summary.html", {"form": form})
+    data = form.cleaned_data
+    if data["action"] == SummaryAction.CHANGE:
+        return render(request, "account/summary.html", {"form": form})
+    CareQuestion.objects.replace_for(request.user, data["questions"])
+    if data["action"] == SummaryAction.SAVE_QUESTIONS:
+        messages.success(request, _("Your questions are saved."))
+        return render(request, "account/summary.html", {"form": form})
+    summary = compose(
+        request.user,
+        reflections=data["reflections"],
+        period=data["period"],
+        questions=data["questions"],
+        for_whom=data["for_whom"].strip(),
+        show_name=data["show_name"],
+        paper=data["paper"],
+    )
+    if data["action"] == SummaryAction.PDF:
+        return _summary_pdf(request, summary)
+    return render(request, "account/summary_print.html", {"form": form, "summary": summary})
+
+
+def _summary_pdf(request: HttpRequest, summary: Summary) -> HttpResponse:
+    html = render_to_string("account/summary_pdf.html", {"summary": summary}, request=request)
+    return _download(pdf_from_html(html), "summary", "pdf", "application/pdf")
 
 
 @require_POST

@@ -361,6 +361,8 @@ LOGGING = {
             "level": os.environ.get("NEARER_LOG_LEVEL", "INFO"),
             "propagate": False,
         },
+        # The summary PDF's maker reports each step of every document at INFO.
+        "weasyprint": {"level": "WARNING"},
     },
 }
 

@@ -56,6 +56,7 @@ urlpatterns = [
     path("account/", account.account, name="account"),
     path("account/export.json", account.account_export_json, name="account_export_json"),
     path("account/export.md", account.account_export_md, name="account_export_md"),
+    path("account/summary/", account.account_summary, name="account_summary"),
     path("account/delete/", account.account_delete, name="account_delete"),
     path(
         "account/sign-out-everywhere/",

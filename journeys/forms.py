@@ -1,20 +1,30 @@
+from collections import defaultdict
+
 from django import forms
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.db.models import Q
+from django.forms.boundfield import BoundWidget
 from django.http import HttpRequest
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from journeys.models import (
+    CARE_QUESTION_MAX_LENGTH,
+    CARE_QUESTIONS_MAX,
     CHECK_IN_NOTE_MAX_LENGTH,
     REFLECTION_MAX_LENGTH,
+    CareQuestion,
     CheckIn,
     Prompt,
     Readiness,
     Reflection,
     Stage,
 )
+from journeys.summary import PaperSize, Period, reflections_for_summary
 
 # A version past any a reflection reaches, below what the database's integer holds.
 MAX_VERSION = 2**31 - 1
@@ -303,3 +313,152 @@ class TogetherAnswerForm(forms.Form):
 
 class ReadinessComparingForm(forms.Form):
     compares = forms.BooleanField(required=False)
+
+
+# A summary for the care team
+
+
+class SummaryAction(models.TextChoices):
+    SHOW = "show", _("Show my summary")
+    PDF = "pdf", _("Download as PDF")
+    SAVE_QUESTIONS = "save-questions", _("Save my questions")
+    CHANGE = "change", _("Change what is in it")
+
+
+class SummaryForm(forms.Form):
+    """What goes into a summary: reflections chosen one by one or a whole
+    stage at a time, a period of check-ins, the person's questions (kept for
+    next time), and how the page is headed."""
+
+    reflections = forms.ModelMultipleChoiceField(
+        label=_("Reflections"),
+        queryset=Reflection.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    whole_stages = forms.TypedMultipleChoiceField(
+        label=_("Choose all in a stage"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Choose stages from the list.")},
+    )
+    period = forms.ChoiceField(
+        label=_("Check-ins"),
+        help_text=_("How ready you felt, as a chart and a table."),
+        choices=Period.choices,
+        initial=Period.NONE,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose which check-ins to include, or none.")},
+    )
+    questions = forms.CharField(
+        label=_("Questions for my care team"),
+        help_text=format_lazy(
+            _(
+                "One question a line, up to {count} questions of {limit} characters each. "
+                "They are kept, encrypted, for next time. To clear them, empty the box and "
+                "save."
+            ),
+            count=CARE_QUESTIONS_MAX,
+            limit=CARE_QUESTION_MAX_LENGTH,
+        ),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    for_whom = forms.CharField(
+        label=_("For (optional)"),
+        help_text=_("A name or a role, for example “my GP” or “Dr Okafor”."),
+        required=False,
+        max_length=100,
+        error_messages={
+            "max_length": _("Please keep this to %(limit_value)d characters or fewer.")
+        },
+    )
+    show_name = forms.BooleanField(
+        label=_("Put my name on it"),
+        help_text=_("Your name as you signed up with it. Leave this unticked to leave it off."),
+        required=False,
+    )
+    paper = forms.ChoiceField(
+        label=_("Paper size"),
+        choices=PaperSize.choices,
+        initial=PaperSize.A4,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a paper size.")},
+    )
+    action = forms.ChoiceField(choices=SummaryAction.choices, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        if not args and "data" not in kwargs:
+            saved = CareQuestion.objects.for_user(user).values_list("text", flat=True)
+            kwargs.setdefault("initial", {})["questions"] = "\n".join(saved)
+        super().__init__(*args, **kwargs)
+        self.own_reflections = reflections_for_summary(user)
+        self.fields["reflections"].queryset = self.own_reflections
+        self.stages = list(Stage.objects.written_in_by(user))
+        self.fields["whole_stages"].choices = [(stage.pk, stage.title) for stage in self.stages]
+
+    def stage_groups(self) -> list[tuple[Stage, BoundWidget, list[BoundWidget]]]:
+        """Each stage with its "choose all" box and the boxes of its reflections."""
+        boxes = defaultdict(list)
+        for box in self["reflections"]:
+            boxes[box.data["value"].instance.prompt.stage_id].append(box)
+        return [
+            (stage, whole, boxes[stage.pk])
+            for stage, whole in zip(self.stages, self["whole_stages"], strict=True)
+        ]
+
+    def clean_questions(self) -> list[str]:
+        lines = (" ".join(line.split()) for line in self.cleaned_data["questions"].splitlines())
+        questions = [line for line in lines if line]
+        too_long = [
+            str(n) for n, text in enumerate(questions, 1) if len(text) > CARE_QUESTION_MAX_LENGTH
+        ]
+        if too_long:
+            raise ValidationError(
+                ngettext(
+                    "Question %(numbers)s is longer than %(limit)s characters. Please shorten "
+                    "it; your text is still in the box.",
+                    "Questions %(numbers)s are longer than %(limit)s characters. Please shorten "
+                    "them; your text is still in the box.",
+                    len(too_long),
+                )
+                % {"numbers": ", ".join(too_long), "limit": CARE_QUESTION_MAX_LENGTH},
+                code="too_long",
+            )
+        if len(questions) > CARE_QUESTIONS_MAX:
+            raise ValidationError(
+                _(
+                    "There are %(count)s questions here; a summary holds up to %(limit)s. "
+                    "Please remove some; your text is still in the box."
+                )
+                % {"count": len(questions), "limit": CARE_QUESTIONS_MAX},
+                code="too_many",
+            )
+        return questions
+
+    def clean(self) -> dict:
+        data = super().clean()
+        chosen = data.get("reflections")
+        whole_stages = data.get("whole_stages")
+        if chosen is not None and whole_stages:
+            chosen = self.own_reflections.filter(
+                Q(pk__in=[reflection.pk for reflection in chosen])
+                | Q(prompt__stage__in=whole_stages)
+            )
+        data["reflections"] = list(chosen or [])
+        makes_summary = data.get("action", "") in ("", SummaryAction.SHOW, SummaryAction.PDF)
+        nothing_chosen = (
+            not data["reflections"]
+            and data.get("period") == Period.NONE
+            and not data.get("questions")
+        )
+        if makes_summary and nothing_chosen and not self.has_error("questions"):
+            self.add_error(
+                "reflections",
+                _(
+                    "Choose at least one reflection, a period of check-ins, or write a "
+                    "question for your care team."
+                ),
+            )
+        return data

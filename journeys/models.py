@@ -562,3 +562,37 @@ class TogetherAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"Together answer {self.pk}"
+
+
+CARE_QUESTION_MAX_LENGTH = 500
+CARE_QUESTIONS_MAX = 30
+
+
+class CareQuestionQuerySet(UserDataQuerySet):
+    def replace_for(self, user, texts: Iterable[str]) -> None:
+        """The person's questions become these, in this order."""
+        with transaction.atomic():
+            self.filter(user=user).delete()
+            self.bulk_create(
+                CareQuestion(user=user, position=position, text=text)
+                for position, text in enumerate(texts)
+            )
+
+
+class CareQuestion(models.Model):
+    """A question the person means to ask their doctor, nurse or therapist,
+    kept for their next summary."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="care_questions"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    text = EncryptedTextField()
+
+    objects = CareQuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return f"Care question {self.pk}"

@@ -1,0 +1,128 @@
+"""A summary the person composes for their doctor, nurse or therapist.
+
+It holds only what they chose of their own writing, is made on request and
+is never stored: the page and the PDF are drawn from the same template.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from itertools import groupby
+
+from django.contrib.staticfiles import finders
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from weasyprint import CSS, HTML
+from weasyprint.urls import URLFetcher
+
+from journeys.charts import ReadinessChart, readiness_chart
+from journeys.models import CheckIn, Journey, Reflection
+
+STYLESHEET = "css/summary.css"
+
+
+class Period(models.TextChoices):
+    NONE = "none", _("No check-ins")
+    FOUR_WEEKS = "4w", _("The last 4 weeks")
+    THREE_MONTHS = "3m", _("The last 3 months")
+    YEAR = "12m", _("The last 12 months")
+    ALL = "all", _("All my check-ins")
+
+
+PERIOD_LENGTHS = {
+    Period.FOUR_WEEKS: timedelta(weeks=4),
+    Period.THREE_MONTHS: timedelta(days=91),
+    Period.YEAR: timedelta(days=365),
+}
+
+
+class PaperSize(models.TextChoices):
+    A4 = "A4", _("A4")
+    LETTER = "letter", _("Letter (US)")
+
+
+@dataclass(frozen=True)
+class CheckInsOfJourney:
+    journey: Journey
+    chart: ReadinessChart
+    check_ins: list[CheckIn]  # newest first, as the check-ins page lists them
+
+
+@dataclass(frozen=True)
+class Summary:
+    made_on: date
+    for_whom: str
+    name: str  # empty unless the person asked for it
+    paper: str
+    period: str
+    questions: list[str]
+    reflections: list[Reflection]  # by journey, stage and question, oldest first
+    check_ins: list[CheckInsOfJourney]
+
+    @property
+    def period_label(self) -> str:
+        return Period(self.period).label
+
+
+def reflections_for_summary(user) -> models.QuerySet:
+    """This person's reflections in the order a summary reads them."""
+    return (
+        Reflection.objects.for_user(user)
+        .select_related("prompt__stage__journey")
+        .order_by(
+            "prompt__stage__journey__title",
+            "prompt__stage__position",
+            "prompt__position",
+            "prompt_id",
+            "created",
+            "pk",
+        )
+    )
+
+
+def check_ins_over(user, period: str, now: datetime) -> list[CheckInsOfJourney]:
+    """This person's check-ins in the period, with the chart of each journey's."""
+    if period == Period.NONE:
+        return []
+    check_ins = CheckIn.objects.for_user(user).select_related("journey")
+    if period in PERIOD_LENGTHS:
+        check_ins = check_ins.filter(created__gte=now - PERIOD_LENGTHS[Period(period)])
+    ordered = check_ins.order_by("journey__title", "journey_id", "-created", "-pk")
+    groups = []
+    for _journey_id, rows in groupby(ordered, key=lambda check_in: check_in.journey_id):
+        rows = list(rows)
+        groups.append(CheckInsOfJourney(rows[0].journey, readiness_chart(rows), rows))
+    return groups
+
+
+def compose(
+    user,
+    *,
+    reflections: list[Reflection],
+    period: str,
+    questions: list[str],
+    for_whom: str,
+    show_name: bool,
+    paper: str,
+) -> Summary:
+    return Summary(
+        made_on=timezone.localdate(),
+        for_whom=for_whom,
+        name=user.get_username() if show_name else "",
+        paper=paper,
+        period=period,
+        questions=questions,
+        reflections=reflections,
+        check_ins=check_ins_over(user, period, timezone.now()),
+    )
+
+
+def pdf_from_html(html: str) -> bytes:
+    """The summary as a tagged PDF (PDF/UA-1): headings, tables and the
+    chart's text alternative reach a screen reader."""
+    # Drawn from its own HTML and the site's stylesheets only: nothing in a
+    # person's text can make the server fetch an address.
+    fetcher = URLFetcher(allowed_protocols={"data"})
+    stylesheet = CSS(filename=finders.find(STYLESHEET), url_fetcher=fetcher)
+    document = HTML(string=html, url_fetcher=fetcher)
+    return document.write_pdf(stylesheets=[stylesheet], pdf_variant="pdf/ua-1")
