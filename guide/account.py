@@ -117,7 +117,7 @@ def account_summary(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     if data["action"] == SummaryAction.CHANGE:
         return render(request, "account/summary.html", {"form": form})
-    CareQuestion.objects.replace_for(request.user, data["questions"])
+    CareQuestion.objects.replace_for(user=request.user, texts=data["questions"])
     if data["action"] == SummaryAction.SAVE_QUESTIONS:
         messages.success(request, _("Your questions are saved."))
         return render(request, "account/summary.html", {"form": form})

@@ -5,13 +5,13 @@ documented in the README; a change that breaks readers raises the version.
 Each function runs the same handful of queries whatever the amount of data.
 """
 
-from collections import defaultdict
 from datetime import datetime
+from itertools import groupby
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from journeys.models import CheckIn, Reflection, StageProgress
+from journeys.models import CareQuestion, CheckIn, ProgressStatus, Reflection, StageProgress
 
 EXPORT_SCHEMA = "nearer-export"
 EXPORT_VERSION = 1
@@ -26,9 +26,7 @@ def _gather(user) -> dict:
         "role": user.profile.role,
         "time_zone": user.profile.time_zone,
         "reflections": list(
-            Reflection.objects.for_user(user)
-            .select_related("prompt__stage__journey", "share")
-            .order_by("prompt__stage__journey__title", "prompt__stage__position", "created", "pk")
+            Reflection.objects.for_user(user).in_journey_order().select_related("share")
         ),
         "progress": list(
             StageProgress.objects.for_user(user)
@@ -38,6 +36,7 @@ def _gather(user) -> dict:
         "check_ins": list(
             CheckIn.objects.for_user(user).select_related("journey").order_by("created", "pk")
         ),
+        "care_questions": list(CareQuestion.objects.for_user(user).values_list("text", flat=True)),
     }
 
 
@@ -88,6 +87,7 @@ def export_data(user) -> dict:
             }
             for c in data["check_ins"]
         ],
+        "care_questions": data["care_questions"],
     }
 
 
@@ -100,8 +100,14 @@ def _local(moment: datetime) -> str:
     return timezone.localtime(moment).strftime("%d %B %Y, %H:%M")
 
 
+def _stage_order(stage) -> tuple:
+    return (stage.journey.title, stage.position)
+
+
 def export_markdown(user) -> str:
-    """All of one person's writing, readable and grouped by stage."""
+    """All of one person's writing, readable anywhere: by stage, each
+    question once with what was written under it, the stages marked not
+    ready yet, the check-ins and the questions for the care team."""
     data = _gather(user)
     lines = [
         "# " + _("My Nearer journal"),
@@ -110,25 +116,36 @@ def export_markdown(user) -> str:
         % {"name": user.get_username(), "date": _local(timezone.now())},
         "",
     ]
-    statuses = {(p.stage_id): p.get_status_display() for p in data["progress"]}
-    by_stage = defaultdict(list)
-    for reflection in data["reflections"]:
-        by_stage[reflection.prompt.stage].append(reflection)
-    if not by_stage:
+    progress = {p.stage_id: p for p in data["progress"]}
+    by_stage = {
+        stage: list(reflections)
+        for stage, reflections in groupby(
+            data["reflections"], key=lambda reflection: reflection.prompt.stage
+        )
+    }
+    not_ready = [p.stage for p in data["progress"] if p.status == ProgressStatus.NOT_READY]
+    stages = sorted(set(by_stage) | set(not_ready), key=_stage_order)
+    if not stages:
         lines += [_("There are no reflections yet."), ""]
-    for stage, reflections in by_stage.items():
+    for stage in stages:
         lines += [f"## {stage.journey.title}: {stage.title}", ""]
-        if stage.pk in statuses:
-            lines += [_("Status: %(status)s") % {"status": statuses[stage.pk]}, ""]
-        for reflection in reflections:
-            heading = " ".join(reflection.prompt_text.split())
-            lines += [f"### {heading}", "", f"*{_local(reflection.created)}*", ""]
-            lines += [_quoted(reflection.text), ""]
+        if stage.pk in progress:
+            lines += [_("Status: %(status)s") % {"status": progress[stage.pk].get_status_display()}]
+            lines += [""]
+        reflections = by_stage.get(stage, [])
+        for question, answers in groupby(reflections, key=lambda r: r.prompt_text):
+            lines += ["### " + " ".join(question.split()), ""]
+            for reflection in answers:
+                lines += [f"*{_local(reflection.created)}*", "", _quoted(reflection.text), ""]
     if data["check_ins"]:
         lines += ["## " + _("Check-ins"), ""]
         for check_in in data["check_ins"]:
             lines += [f"- {_local(check_in.created)}: {check_in.get_readiness_display()}"]
             if check_in.note:
                 lines += ["", _quoted(check_in.note), ""]
+        lines += [""]
+    if data["care_questions"]:
+        lines += ["## " + _("Questions for my care team"), ""]
+        lines += [f"{n}. {question}" for n, question in enumerate(data["care_questions"], 1)]
         lines += [""]
     return "\n".join(lines).rstrip() + "\n"

@@ -24,7 +24,7 @@ from journeys.models import (
     Reflection,
     Stage,
 )
-from journeys.summary import PaperSize, Period, reflections_for_summary
+from journeys.summary import PaperSize, Period
 
 # A version past any a reflection reaches, below what the database's integer holds.
 MAX_VERSION = 2**31 - 1
@@ -332,7 +332,7 @@ class SummaryForm(forms.Form):
 
     reflections = forms.ModelMultipleChoiceField(
         label=_("Reflections"),
-        queryset=Reflection.objects.none(),
+        queryset=None,  # the person's own, set in __init__
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -388,12 +388,12 @@ class SummaryForm(forms.Form):
     )
     action = forms.ChoiceField(choices=SummaryAction.choices, required=False)
 
-    def __init__(self, *args, user, **kwargs):
-        if not args and "data" not in kwargs:
+    def __init__(self, data=None, *, user, **kwargs):
+        if data is None:
             saved = CareQuestion.objects.for_user(user).values_list("text", flat=True)
             kwargs.setdefault("initial", {})["questions"] = "\n".join(saved)
-        super().__init__(*args, **kwargs)
-        self.own_reflections = reflections_for_summary(user)
+        super().__init__(data, **kwargs)
+        self.own_reflections = Reflection.objects.for_user(user).in_journey_order()
         self.fields["reflections"].queryset = self.own_reflections
         self.stages = list(Stage.objects.written_in_by(user))
         self.fields["whole_stages"].choices = [(stage.pk, stage.title) for stage in self.stages]

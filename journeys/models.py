@@ -193,6 +193,18 @@ class UserDataQuerySet(models.QuerySet):
 
 
 class ReflectionQuerySet(UserDataQuerySet):
+    def in_journey_order(self):
+        """By journey, stage and question as the journey reads, oldest first
+        under each question, with the stage and journey at hand."""
+        return self.select_related("prompt__stage__journey").order_by(
+            "prompt__stage__journey__title",
+            "prompt__stage__position",
+            "prompt__position",
+            "prompt_id",
+            "created",
+            "pk",
+        )
+
     def save_over(self, pk: int, version: int, text: str) -> int | None:
         """Writes the text over the reflection if it is still at `version`,
         and returns its new version; None when another tab saved it since

@@ -64,22 +64,6 @@ class Summary:
         return Period(self.period).label
 
 
-def reflections_for_summary(user) -> models.QuerySet:
-    """This person's reflections in the order a summary reads them."""
-    return (
-        Reflection.objects.for_user(user)
-        .select_related("prompt__stage__journey")
-        .order_by(
-            "prompt__stage__journey__title",
-            "prompt__stage__position",
-            "prompt__position",
-            "prompt_id",
-            "created",
-            "pk",
-        )
-    )
-
-
 def check_ins_over(user, period: str, now: datetime) -> list[CheckInsOfJourney]:
     """This person's check-ins in the period, with the chart of each journey's."""
     if period == Period.NONE:

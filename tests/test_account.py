@@ -8,7 +8,15 @@ from django.test import Client
 from django.urls import reverse
 
 from guide.models import UserSession
-from journeys.models import Profile, Role
+from journeys.models import (
+    CareQuestion,
+    Profile,
+    Prompt,
+    Reflection,
+    Role,
+    Stage,
+    StageProgress,
+)
 from tests.conftest import PASSWORD, write_notes
 
 
@@ -166,6 +174,10 @@ def test_export_json_holds_everything_of_mine_in_the_documented_schema(
 ):
     write_notes(alice, journey, "I miss holding hands.", "A slow day.")
     write_notes(bob, journey, "Bob's own words.", "Bob's note.")
+    CareQuestion.objects.replace_for(
+        user=alice, texts=["Can we talk about sleep?", "And about tiredness?"]
+    )
+    CareQuestion.objects.replace_for(user=bob, texts=["Bob's question?"])
 
     response = alice_client.get(reverse("account_export_json"))
 
@@ -186,6 +198,7 @@ def test_export_json_holds_everything_of_mine_in_the_documented_schema(
     assert {"created", "updated"} <= reflection.keys()
     assert data["stage_progress"][0]["status"] == "in_progress"
     assert data["check_ins"][0]["note"] == "A slow day."
+    assert data["care_questions"] == ["Can we talk about sleep?", "And about tiredness?"]
     assert "Bob" not in response.content.decode()
 
 
@@ -206,6 +219,38 @@ def test_export_markdown_groups_my_writing_by_stage(alice_client, alice, bob, jo
     assert "> I miss holding hands.\n> And his laugh." in content
     assert "> A slow day." in content
     assert "Bob" not in content
+
+
+def test_export_markdown_puts_each_question_once_above_what_was_written_under_it(
+    alice_client, alice, journey
+):
+    prompt = Prompt.objects.filter(stage__journey=journey).first()
+    for text in ("First time.", "Second time."):
+        Reflection.objects.create(user=alice, prompt=prompt, prompt_text=prompt.text, text=text)
+
+    content = alice_client.get(reverse("account_export_md")).content.decode()
+
+    assert content.count(prompt.text) == 1
+    assert content.index(prompt.text) < content.index("> First time.")
+    assert content.index("> First time.") < content.index("> Second time.")
+
+
+def test_export_markdown_includes_stages_marked_not_ready_yet(alice_client, alice, journey):
+    listening = Stage.objects.get(journey=journey, slug="listening")
+    StageProgress.objects.mark(alice, listening, "not_ready")
+    CareQuestion.objects.replace_for(user=alice, texts=["Is this normal?"])
+
+    content = alice_client.get(reverse("account_export_md")).content.decode()
+
+    assert "## Together again: Listening\n\nStatus: Not ready yet" in content
+    assert "## Questions for my care team\n\n1. Is this normal?" in content
+
+
+def test_the_account_page_offers_the_text_file_in_plain_words(alice_client):
+    content = alice_client.get(reverse("account")).content.decode()
+
+    assert "a text file you can open anywhere" in content
+    assert "Markdown" not in content
 
 
 def test_exports_run_the_same_queries_however_much_was_written(

@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from journeys.models import (
+    CareQuestion,
     CheckIn,
     Partnership,
     Profile,
@@ -23,6 +24,7 @@ from tests.security.routes import PUBLIC, content_kwargs, site_routes
 
 BOBS_TEXT = "Bob's private reflection, nobody else's"
 BOBS_NOTE = "Bob's private check-in note"
+BOBS_QUESTION = "A private question from Bob for his care team"
 # The invitation link's code is itself the secret that lets a person who is
 # not the inviter open it; tests/test_partner_linking.py covers it.
 INVITATION_LINK = "journeys:partner_join"
@@ -75,6 +77,7 @@ def bobs_data(bob, dora, eve, journey) -> dict:
             pk=3003, user=bob, stage=prompt.stage, status="done"
         ),
         "profile": Profile.objects.get(user=bob),
+        "care_question": CareQuestion.objects.create(pk=7007, user=bob, text=BOBS_QUESTION),
     }
 
 
@@ -181,12 +184,14 @@ def test_no_page_shows_another_persons_data(alice, bob, bobs_data, content):
         page = alice_client.get(url).content
         assert BOBS_TEXT.encode() not in page, route.name
         assert BOBS_NOTE.encode() not in page, route.name
+        assert BOBS_QUESTION.encode() not in page, route.name
         # A random CSP nonce or CSRF token may spell "bob" by chance; only the page's words count.
         words = re.sub(rb'(nonce|name="csrfmiddlewaretoken" value)="[^"]*"', b"", page)
         assert b"bob" not in words.lower(), route.name
 
     assert BOBS_TEXT.encode() in seen_by_bob
     assert BOBS_NOTE.encode() in seen_by_bob
+    assert BOBS_QUESTION.encode() in seen_by_bob
 
 
 def test_a_saved_reflection_id_in_the_form_cannot_reach_another_persons_reflection(

@@ -2,7 +2,15 @@
 
 import logging
 
-from journeys.models import CheckIn, Invitation, Profile, Reflection, Share, TogetherQuestion
+from journeys.models import (
+    CareQuestion,
+    CheckIn,
+    Invitation,
+    Profile,
+    Reflection,
+    Share,
+    TogetherQuestion,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -20,6 +28,10 @@ def queries(request, pk):
     Reflection.objects.get(pk=pk)
     # ruleid: user-data-query-not-filtered-by-user
     CheckIn.objects.all()
+    # ok: user-data-query-not-filtered-by-user
+    CareQuestion.objects.for_user(request.user).values_list("text", flat=True)
+    # ruleid: user-data-query-not-filtered-by-user
+    CareQuestion.objects.filter(pk=pk)
     # ruleid: user-data-manager-bypassed
     Reflection._base_manager.filter(pk=pk)
     # ok: user-data-query-not-filtered-by-user
@@ -32,6 +44,8 @@ def queries(request, pk):
     TogetherQuestion.objects.get(pk=pk)
     # ruleid: user-data-manager-bypassed
     Share._default_manager.all()
+    # ruleid: user-data-manager-bypassed
+    CareQuestion._default_manager.all()
 
 
 def logs(request, reflection, form):
