@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('journeys', '0002_profile_for_every_account'),
+        ('journeys', '0006_editors_group'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
