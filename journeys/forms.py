@@ -408,6 +408,10 @@ class SummaryForm(forms.Form):
             for stage, whole in zip(self.stages, self["whole_stages"], strict=True)
         ]
 
+    def chosen_values(self) -> list[tuple[str, list[str]]]:
+        """Each field's submitted values, for a page to carry to the next step."""
+        return [(name, self.data.getlist(name)) for name in self.fields if name != "action"]
+
     def clean_questions(self) -> list[str]:
         lines = (" ".join(line.split()) for line in self.cleaned_data["questions"].splitlines())
         questions = [line for line in lines if line]

@@ -139,6 +139,7 @@ def signed_in_pages(maya) -> list[tuple[str, str]]:
         ("change a check-in", f"/journeys/{JOURNEY_SLUG}/check-ins/{check_in.pk}/change/"),
         ("delete a check-in", f"/journeys/{JOURNEY_SLUG}/check-ins/{check_in.pk}/delete/"),
         ("account", "/account/"),
+        ("a summary for the care team", "/account/summary/"),
         ("change password", "/accounts/password_change/"),
         ("delete account", "/account/delete/"),
         ("getting help, signed in", "/help/"),

@@ -97,6 +97,7 @@ def signed_in_paths(maya) -> list[str]:
         f"/journeys/{JOURNEY_SLUG}/check-ins/{check_in.pk}/change/",
         f"/journeys/{JOURNEY_SLUG}/check-ins/{check_in.pk}/delete/",
         "/account/",
+        "/account/summary/",
         "/account/delete/",
         "/accounts/password_change/",
     ]

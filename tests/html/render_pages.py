@@ -70,6 +70,26 @@ def render_every_page(out: Path) -> list[str]:
         "account": (signed_in, "get", reverse("account"), {}),
         "account-delete": (signed_in, "get", reverse("account_delete"), {}),
         "password-change": (signed_in, "get", reverse("password_change"), {}),
+        "summary": (signed_in, "get", reverse("account_summary"), {}),
+        "summary-errors": (
+            signed_in,
+            "post",
+            reverse("account_summary"),
+            {"period": "none", "paper": "A4", "for_whom": "My GP", "action": "show"},
+        ),
+        "summary-to-print": (
+            signed_in,
+            "post",
+            reverse("account_summary"),
+            {
+                "reflections": [reflection.pk],
+                "period": "all",
+                "paper": "A4",
+                "questions": "Is this normal?",
+                "for_whom": "My GP",
+                "action": "show",
+            },
+        ),
     }
     for stage in stages:
         address = reverse("journeys:stage", args=[journey.slug, stage.slug])
