@@ -180,7 +180,7 @@ def test_every_page_a_signed_in_person_can_reach_passes_axe(browser: Browser, li
 
     # The export links answer with files to keep, not pages.
     page.goto("/account/")
-    for link_name in ["readable document", "as data"]:
+    for link_name in ["a text file you can open anywhere", "as data"]:
         with page.expect_download() as download:
             page.get_by_role("link", name=link_name).click()
         assert download.value.suggested_filename.startswith("nearer-")
