@@ -5,8 +5,9 @@ is never stored: the page and the PDF are drawn from the same template.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from itertools import groupby
+from typing import ClassVar
 
 from django.contrib.staticfiles import finders
 from django.db import models
@@ -29,6 +30,10 @@ class Period(models.TextChoices):
     ALL = "all", _("All my check-ins")
 
 
+# On paper the chart has one width, so the levels' words sit in the same
+# drawing, left of the chart's own geometry (journeys/charts.py), in its units.
+CHART_LABELS_WIDTH = 260
+
 PERIOD_LENGTHS = {
     Period.FOUR_WEEKS: timedelta(weeks=4),
     Period.THREE_MONTHS: timedelta(days=91),
@@ -47,6 +52,12 @@ class CheckInsOfJourney:
     chart: ReadinessChart
     check_ins: list[CheckIn]  # newest first, as the check-ins page lists them
 
+    labels_width: ClassVar[int] = CHART_LABELS_WIDTH
+
+    @property
+    def view_width(self) -> int:
+        return self.chart.width + self.labels_width
+
 
 @dataclass(frozen=True)
 class Summary:
@@ -64,18 +75,24 @@ class Summary:
         return Period(self.period).label
 
 
-def check_ins_over(user, period: str, now: datetime) -> list[CheckInsOfJourney]:
+def check_ins_over(user, period: str, today: date) -> list[CheckInsOfJourney]:
     """This person's check-ins in the period, with the chart of each journey's."""
     if period == Period.NONE:
         return []
     check_ins = CheckIn.objects.for_user(user).select_related("journey")
+    first_day = None
     if period in PERIOD_LENGTHS:
-        check_ins = check_ins.filter(created__gte=now - PERIOD_LENGTHS[Period(period)])
+        first_day = today - PERIOD_LENGTHS[Period(period)] + timedelta(days=1)
+        since = timezone.make_aware(datetime.combine(first_day, time()))
+        check_ins = check_ins.filter(created__gte=since)
     ordered = check_ins.order_by("journey__title", "journey_id", "-created", "-pk")
     groups = []
     for _journey_id, rows in groupby(ordered, key=lambda check_in: check_in.journey_id):
         rows = list(rows)
-        groups.append(CheckInsOfJourney(rows[0].journey, readiness_chart(rows), rows))
+        start = first_day or timezone.localdate(rows[-1].created)
+        pairs = [(check_in.created, check_in.readiness) for check_in in rows]
+        chart = readiness_chart(pairs, start, today)
+        groups.append(CheckInsOfJourney(rows[0].journey, chart, rows))
     return groups
 
 
@@ -97,7 +114,7 @@ def compose(
         period=period,
         questions=questions,
         reflections=reflections,
-        check_ins=check_ins_over(user, period, timezone.now()),
+        check_ins=check_ins_over(user, period, timezone.localdate()),
     )
 
 

@@ -198,8 +198,8 @@ def test_check_ins_come_from_the_period_i_chose_as_a_chart_and_a_table(
 
     content = compose(alice_client, "show", period="4w").content.decode()
 
-    assert 'class="chart__svg"' in content
-    assert "2 check-ins from" in content
+    assert '<figure class="summary-doc__chart">' in content
+    assert "2 check-ins, the most recent “Mostly ready”" in content
     assert "Mostly ready (4 of 5)" in content
     assert "Partly ready (3 of 5)" in content
     assert "Very ready (5 of 5)" not in content
@@ -211,7 +211,7 @@ def test_without_a_period_no_check_ins_are_shown(alice_client, alice, journey, w
 
     content = compose(alice_client, "show", reflections=[written["first"].pk]).content.decode()
 
-    assert "chart__svg" not in content
+    assert "summary-doc__chart" not in content
     assert "Mostly ready (4 of 5)" not in content
 
 

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('journeys', '0006_editors_group'),
+        ('journeys', '0007_stage_drafts_and_versions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
