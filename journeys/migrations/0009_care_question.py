@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('journeys', '0007_stage_drafts_and_versions'),
+        ('journeys', '0008_together'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
