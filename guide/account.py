@@ -10,19 +10,20 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.mail import send_mail
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from guide.forms import AccountForm, DeleteAccountForm
+from guide.forms import AccountForm, DeleteAccountForm, PasswordResetForm
+from guide.limits import over_limit
+from guide.lockout import client_address
 from guide.sessions import end_sessions_of
+from guide.tasks import send_templated_email
 from journeys.export import export_data, export_markdown
 from journeys.forms import SummaryAction, SummaryForm
 from journeys.models import CareQuestion, Partnership
@@ -81,8 +82,9 @@ def account(request: HttpRequest) -> HttpResponse:
 
 def _tell_old_address(email: str) -> None:
     """A short notice that the reset address changed, so a takeover does not go unseen."""
-    subject = render_to_string("account/email_changed_subject.txt").strip()
-    send_mail(subject, render_to_string("account/email_changed_email.txt"), None, [email])
+    send_templated_email.enqueue(
+        "account/email_changed_subject.txt", "account/email_changed_email.txt", {}, email
+    )
 
 
 @login_required
@@ -189,6 +191,29 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         response = super().form_valid(form)
         end_sessions_of(self.request.user, keep=self.request.session.session_key)
         return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset request, limited per address and per email address.
+
+    Past the limit for one email address the page answers as usual and sends
+    nothing, so it tells no one whether the address has an account.
+    """
+
+    form_class = PasswordResetForm
+    http_method_names = ["get", "post"]
+
+    def form_valid(self, form):
+        address = client_address(self.request) or ""
+        if over_limit("reset-from", address, settings.NEARER_RESET_LIMIT_PER_ADDRESS):
+            form.add_error(
+                None, _("Too many reset requests came from here. Please try again in an hour.")
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        email = form.cleaned_data["email"].casefold()
+        if over_limit("reset-to", email, settings.NEARER_RESET_LIMIT_PER_EMAIL):
+            return redirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

@@ -3,11 +3,13 @@ import zoneinfo
 from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.contrib.auth.models import User
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from guide.tasks import send_templated_email
 from journeys.forms import ConfirmPasswordForm, check_current_password, current_password_field
 from journeys.models import Role
 
@@ -281,6 +283,16 @@ class AccountForm(forms.ModelForm):
             )
         check_current_password(self.request, password)
         return password
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's reset form, whose email is sent after the answer (guide/tasks.py)."""
+
+    def send_mail(
+        self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs
+    ) -> None:
+        needed = {key: context[key] for key in ("protocol", "domain", "uid", "token")}
+        send_templated_email.enqueue(subject_template_name, email_template_name, needed, to_email)
 
 
 class DeleteAccountForm(ConfirmPasswordForm):

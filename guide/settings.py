@@ -310,6 +310,15 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     CSRF_TRUSTED_ORIGINS = envlist("DJANGO_CSRF_TRUSTED_ORIGINS")
 
+# Emails are sent once the answer has gone (guide/tasks.py), so a reset for
+# an address with an account answers as fast as one for an unknown address.
+TASKS = {"default": {"BACKEND": "guide.tasks.AfterResponseBackend"}}
+# Per hour (guide/limits.py): reset requests from one address and for one
+# email address, and new accounts from one address.
+NEARER_RESET_LIMIT_PER_ADDRESS = envint("NEARER_RESET_LIMIT_PER_ADDRESS", 10)
+NEARER_RESET_LIMIT_PER_EMAIL = envint("NEARER_RESET_LIMIT_PER_EMAIL", 3)
+NEARER_SIGNUP_LIMIT_PER_ADDRESS = envint("NEARER_SIGNUP_LIMIT_PER_ADDRESS", 10)
+
 DEFAULT_FROM_EMAIL = os.environ.get("NEARER_FROM_EMAIL", "Nearer <no-reply@localhost>")
 if DEBUG and not os.environ.get("EMAIL_HOST"):
     MAILERS = {"default": {"BACKEND": "guide.mail.ConsoleEmailBackend"}}

@@ -48,6 +48,11 @@ urlpatterns = [
         name="password_change",
     ),
     path(
+        "accounts/password_reset/",
+        account.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path(
         "accounts/reset/<uidb64>/<token>/",
         account.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",

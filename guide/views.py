@@ -5,12 +5,15 @@ from django.db import DatabaseError, connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST, require_safe
 
 from guide import helplines
 from guide.forms import SignUpForm
+from guide.limits import over_limit
+from guide.lockout import client_address
 from journeys.models import CheckIn, Journey, Reflection, Stage, suggested_next
 
 
@@ -99,6 +102,12 @@ def signup(request: HttpRequest) -> HttpResponse:
         return redirect("home")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        address = client_address(request) or ""
+        if over_limit("signup-from", address, settings.NEARER_SIGNUP_LIMIT_PER_ADDRESS):
+            form.add_error(
+                None, _("Too many accounts were made from here. Please try again in an hour.")
+            )
+            return render(request, "registration/signup.html", {"form": form}, status=429)
         with transaction.atomic():
             user = form.save()
             user.profile.role = form.cleaned_data["role"]
