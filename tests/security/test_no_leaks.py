@@ -17,10 +17,12 @@ from django.views.debug import (
 )
 
 from guide.logging import ScrubNoteTextFilter
-from journeys.models import CheckIn, Profile, Reflection, StageProgress
+from journeys.drafts import edit_token
+from journeys.models import CheckIn, Profile, Reflection, StageDraft, StageProgress, StageVersion
 from tests.conftest import make_user, write_notes
 from tests.security.forms import note_targets
 from tests.security.routes import CONTENT_PARAMETERS, PUBLIC, content_kwargs, site_routes
+from tests.test_admin import stage_form
 
 SECRET_TEXT = "I have been afraid to be touched since the surgery"
 SECRET_NOTE = "We held hands tonight for the first time"
@@ -75,6 +77,39 @@ def test_admin_history_holds_no_note_text(superuser, alice, journey):
         },
     )
 
+    assert not any(
+        leaked(entry.change_message, entry.object_repr) for entry in LogEntry.objects.all()
+    )
+
+
+@pytest.mark.parametrize("who", ["editor", "superuser"])
+def test_drafts_previews_and_history_show_staff_no_note_text(who, request, alice, journey):
+    reflection, _check_in = write_notes(alice, journey, SECRET_TEXT, SECRET_NOTE)
+    stage = reflection.prompt.stage
+    client = Client()
+    client.force_login(request.getfixturevalue(who))
+    change = reverse("admin:journeys_stage_change", args=[stage.pk])
+    client.post(change, stage_form(stage, body="Published words.") | {"_publish": "Publish"})
+    client.post(change, stage_form(stage, body="Drafted words.", seen=edit_token(stage)))
+    preview = reverse("admin:journeys_stage_preview", args=[stage.pk])
+    pages = [
+        change,
+        preview,
+        preview + "?role=recovering",
+        preview + "?role=partner",
+        reverse("admin:journeys_stage_history", args=[stage.pk]),
+        reverse("admin:journeys_prompt_changelist"),
+    ]
+
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert not leaked(response.content.decode()), url
+    assert "Drafted words." in client.get(preview).content.decode()
+    assert StageVersion.objects.filter(stage=stage).exists()
+    kept = [draft.content for draft in StageDraft.objects.all()]
+    kept += [version.content for version in StageVersion.objects.all()]
+    assert not leaked(str(kept))
     assert not any(
         leaked(entry.change_message, entry.object_repr) for entry in LogEntry.objects.all()
     )
