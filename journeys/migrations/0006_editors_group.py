@@ -8,9 +8,10 @@ def make_editors_group(apps, schema_editor):
     # On a fresh database the permissions are made only after every
     # migration; the group needs them now.
     journeys = apps.get_app_config("journeys")
+    models_module = getattr(journeys, "models_module", None)
     journeys.models_module = True
     create_permissions(journeys, apps=apps, verbosity=0)
-    journeys.models_module = None
+    journeys.models_module = models_module
     editors_group(apps)
 
 
