@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from guide.forms import AccountForm, DeleteAccountForm, PasswordResetForm
+from guide.forms import AccountForm, DeleteAccountForm, PasswordChangeForm, PasswordResetForm
 from guide.limits import over_limit
 from guide.lockout import client_address
 from guide.sessions import end_sessions_of
@@ -186,7 +186,13 @@ def delete_account(user) -> None:
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Django's password change, which also ends every other session at once."""
 
+    form_class = PasswordChangeForm
     http_method_names = ["get", "post"]
+
+    def get_form_kwargs(self) -> dict:
+        kwargs = super().get_form_kwargs()
+        del kwargs["user"]
+        return {**kwargs, "request": self.request}
 
     def form_valid(self, form):
         response = super().form_valid(form)

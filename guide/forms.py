@@ -285,6 +285,19 @@ class AccountForm(forms.ModelForm):
         return password
 
 
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Django's password change, whose current password counts towards the sign-in lockout."""
+
+    def __init__(self, request: HttpRequest, *args, **kwargs) -> None:
+        self.request = request
+        super().__init__(request.user, *args, **kwargs)
+
+    def clean_old_password(self) -> str:
+        password = self.cleaned_data["old_password"]
+        check_current_password(self.request, password)
+        return password
+
+
 class PasswordResetForm(auth_forms.PasswordResetForm):
     """Django's reset form, whose email is sent after the answer (guide/tasks.py)."""
 

@@ -131,3 +131,21 @@ def test_a_very_long_username_fails_to_sign_in_like_any_other(client, alice):
 
     assert response.status_code == 200
     assert b"There is a problem" in response.content
+
+
+def test_guesses_at_the_current_password_on_the_change_form_meet_the_lockout(
+    alice_client, settings
+):
+    new = {
+        "new_password1": "a longer walk by the river",
+        "new_password2": "a longer walk by the river",
+    }
+    wrong = alice_client.post(reverse("password_change"), {"old_password": "guess", **new})
+    assert "That is not your password" in wrong.content.decode()
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        alice_client.post(reverse("password_change"), {"old_password": "guess", **new})
+
+    locked = alice_client.post(reverse("password_change"), {"old_password": PASSWORD, **new})
+
+    assert locked.status_code == 429
+    assert User.objects.get(username="alice").check_password(PASSWORD)
