@@ -363,6 +363,9 @@ LOGGING = {
             "level": os.environ.get("NEARER_LOG_LEVEL", "INFO"),
             "propagate": False,
         },
+        # django-axes tells at INFO who signed in or out and from where: no
+        # trail of sign-ins is kept. Lockouts (WARNING) are still logged.
+        "axes": {"level": "WARNING"},
         # A bad Host, a body over the limit or a forged cookie come from
         # anyone and answer 400: a line in the log, never an email each.
         "django.security": {

@@ -19,7 +19,7 @@ from django.views.debug import (
 from guide.logging import ScrubNoteTextFilter
 from journeys.drafts import edit_token
 from journeys.models import CheckIn, Profile, Reflection, StageDraft, StageProgress, StageVersion
-from tests.conftest import make_user, write_notes
+from tests.conftest import PASSWORD, make_user, write_notes
 from tests.security.forms import note_targets
 from tests.security.routes import CONTENT_PARAMETERS, PUBLIC, content_kwargs, site_routes
 from tests.test_admin import stage_form
@@ -245,3 +245,18 @@ def test_log_lines_about_a_request_lose_its_text(db):
 def test_every_log_handler_scrubs_note_text(settings):
     for name, handler in settings.LOGGING["handlers"].items():
         assert "scrub_notes" in handler.get("filters", []), name
+
+
+def test_a_successful_sign_in_or_out_leaves_no_log_of_who_or_from_where(client, alice, caplog):
+    with caplog.at_level(logging.DEBUG):
+        signed_in = client.post(
+            reverse("login"),
+            {"username": "alice", "password": PASSWORD},
+            REMOTE_ADDR="198.51.100.7",
+        )
+        client.post(reverse("logout"), REMOTE_ADDR="198.51.100.7")
+
+    assert signed_in.status_code == 302
+    assert "_auth_user_id" not in client.session
+    assert "alice" not in caplog.text
+    assert "198.51.100.7" not in caplog.text
