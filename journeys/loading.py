@@ -328,7 +328,7 @@ def _load_journey(content: JourneyContent, overwrite: bool, report: LoadReport) 
     for stage in left_alone:
         report.lines.append(
             f"left stage {stage.slug} alone: it is not in {content.source} "
-            "(unpublish it in the admin to hide it)"
+            "(retire it in the admin to hide it)"
         )
 
     if action != SKIPPED:
