@@ -3,6 +3,7 @@ import time
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.auth import logout
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -12,6 +13,7 @@ from journeys.fields import UndecryptableText
 logger = logging.getLogger(__name__)
 
 SESSION_REFRESHED_KEY = "refreshed"
+SIGNED_IN_AT_KEY = "signed_in_at"
 
 
 class PersonalTimeZoneMiddleware:
@@ -76,6 +78,32 @@ class SessionRefreshMiddleware:
             if now - refreshed >= settings.NEARER_SESSION_REFRESH_SECONDS:
                 request.session[SESSION_REFRESHED_KEY] = now
         return response
+
+
+class SessionLifetimeMiddleware:
+    """Ends a session NEARER_SESSION_MAX_DAYS after its sign-in, however active.
+
+    The request then goes on signed out, as after an idle expiry: a page
+    asks to sign in again, and an autosave answers 401 and leaves the text
+    in its box.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            # Sessions from before this limit count from their next request.
+            signed_in_at = request.session.setdefault(SIGNED_IN_AT_KEY, now)
+            if now - signed_in_at >= settings.NEARER_SESSION_MAX_SECONDS:
+                logout(request)
+        return self.get_response(request)
+
+
+def remember_sign_in_time(sender, request, user, **kwargs) -> None:
+    """Connected to user_logged_in (guide/apps.py)."""
+    request.session[SIGNED_IN_AT_KEY] = int(time.time())
 
 
 class UndecryptableTextMiddleware:

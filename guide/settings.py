@@ -107,6 +107,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "guide.middleware.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -224,6 +225,10 @@ SESSION_ENGINE = "guide.sessions"
 # every request, which would cost a write per autosave.
 SESSION_COOKIE_AGE = int(timedelta(days=envint("NEARER_SESSION_DAYS", 14)).total_seconds())
 NEARER_SESSION_REFRESH_SECONDS = 3600
+# However active, a session ends this long after signing in (ASVS 7.3.2).
+NEARER_SESSION_MAX_SECONDS = int(
+    timedelta(days=envint("NEARER_SESSION_MAX_DAYS", 30)).total_seconds()
+)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
