@@ -86,6 +86,7 @@ def test_the_bulk_delete_action_refuses_and_names_only_the_content(staff_client,
     for response in (asked, confirmed):
         content = response.content.decode()
         assert "people have written to it, checked in on it or marked it" in content
+        assert "Retire" in content
         assert shows_no_peoples_data(content, written)
     assert everything_is_still_there(written)
 
