@@ -109,19 +109,18 @@ def link(invitation: Invitation, user) -> bool:
     return True
 
 
-def readiness_differs(user) -> bool:
+def readiness_differs(link: Partnership) -> bool:
     """Whether to show the two of them the sentence about being in different
     places: both chose to compare, both checked in within the week, and their
     latest answers are far apart. Nothing else about the partner is told."""
-    mine = Partnership.objects.for_user(user).first()
-    if mine is None or not mine.compares_readiness:
+    if not link.compares_readiness:
         return False
-    theirs = Partnership.objects.for_user(mine.partner_id).filter(partner=user).first()
-    if theirs is None or not theirs.compares_readiness:
+    theirs = Partnership.objects.for_user(link.partner_id).filter(partner=link.user_id)
+    if not theirs.filter(compares_readiness=True).exists():
         return False
     since = timezone.now() - READINESS_WINDOW
     latest = []
-    for person in (user, mine.partner_id):
+    for person in (link.user_id, link.partner_id):
         check_in = CheckIn.objects.for_user(person).filter(created__gte=since).first()
         if check_in is None:
             return False

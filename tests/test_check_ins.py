@@ -440,8 +440,9 @@ def test_the_page_runs_the_same_few_queries_however_many_check_ins(
     add_check_ins(alice, journey, moving(count))
     alice_client.get(check_ins_url(journey))  # the first visit refreshes the session
 
-    # Session, user, profile, journey, the count of check-ins and one page of them.
-    with django_assert_max_num_queries(6):
+    # Session, user, profile, journey, the count of check-ins and one page of
+    # them, and whether I am linked with a partner.
+    with django_assert_max_num_queries(7):
         response = alice_client.get(check_ins_url(journey), {"page": 2})
 
     assert len(points(response.content.decode())) == min(count, 83)

@@ -22,8 +22,8 @@ from journeys.models import (
 from tests.conftest import make_user
 from tests.security.routes import PUBLIC, content_kwargs, site_routes
 
-BOBS_TEXT = "Bob's private reflection, nobody else's"
-BOBS_NOTE = "Bob's private check-in note"
+BOBS_TEXT = "Bob wrote this private reflection, for nobody else"
+BOBS_NOTE = "Bob wrote this private check-in note"
 BOBS_QUESTION = "A private question from Bob for his care team"
 # The invitation link's code is itself the secret that lets a person who is
 # not the inviter open it; tests/test_partner_linking.py covers it.

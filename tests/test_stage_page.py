@@ -313,8 +313,9 @@ def test_the_page_takes_the_same_few_queries_however_much_i_wrote(
     alice_client.get(url)
 
     # However much I wrote, a few queries: the session, me and my profile, the
-    # stages with my progress, the prompts with my counts, the newest of mine.
-    with django_assert_max_num_queries(6):
+    # stages with my progress, the prompts with my counts, the newest of mine,
+    # whether I am linked with a partner.
+    with django_assert_max_num_queries(7):
         response = alice_client.get(url)
 
     assert response.status_code == 200

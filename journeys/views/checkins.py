@@ -14,6 +14,7 @@ from django_htmx.http import replace_url
 from journeys.charts import readiness_chart
 from journeys.forms import CheckInChangeForm, CheckInForm, CheckInPeriodForm
 from journeys.models import CheckIn, Journey
+from journeys.views.partner import readiness_pieces
 from journeys.views.signed_in import HtmxHttpRequest, render_page_or_part, signed_in
 
 # Rows of the table a page; the chart above it shows the whole period.
@@ -82,7 +83,13 @@ def check_ins(request: HtmxHttpRequest, journey_slug: str) -> HttpResponse:
             messages.success(request, _("Thank you. Your check-in is saved."))
             return redirect(_check_ins_url(journey))
         form = CheckInForm()
-    ctx = {"journey": journey, "form": form, "saved": saved, **_history(request, journey)}
+    ctx = {
+        "journey": journey,
+        "form": form,
+        "saved": saved,
+        **_history(request, journey),
+        **readiness_pieces(request),
+    }
     if request.htmx and request.method == "POST":
         status = 200 if saved else 422
         response = render(request, "journeys/check_ins.html#check-in-answer", ctx, status=status)

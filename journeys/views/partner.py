@@ -188,19 +188,30 @@ def sharing(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         form = SharingForm(request.POST)
         if not form.is_valid():
             return HttpResponse(status=400)
+        mine = Share.objects.for_user(request.user).filter(reflection=reflection)
         if form.cleaned_data["action"] == "stop":
-            Share.objects.for_user(request.user).filter(reflection=reflection).delete()
-            reflection.is_shared = False
+            mine.delete()
         elif partner:
-            Share.objects.for_user(request.user).get_or_create(reflection=reflection)
-            reflection.is_shared = True
+            mine.get_or_create(reflection=reflection)
         if not request.htmx:
             return redirect(_back(request, reverse("journeys:reflections")))
-    else:
-        reflection.is_shared = hasattr(reflection, "share")
+        reflection = _my_reflection(request, pk)
     ctx = {"reflection": reflection, "partner": partner, "answered": request.method == "POST"}
     template = f"{SHARING_PAGE}#control" if request.htmx else SHARING_PAGE
     return render(request, template, ctx)
+
+
+def partner_pieces(request: HttpRequest, prompts: list[Prompt] = ()) -> dict:
+    """What the stage page and My reflections show of the partner: who,
+    when linked, and on each prompt (`together`) the question the two answer
+    together, if any. Nothing at all when not linked."""
+    partner = partners.partner_of(request.user)
+    if partner and prompts:
+        ours = TogetherQuestion.objects.for_user(request.user)
+        asked = {q.prompt_id: q for q in ours.filter(prompt__in=[p.pk for p in prompts])}
+        for prompt in prompts:
+            prompt.together = asked.get(prompt.pk)
+    return {"partner": partner}
 
 
 def _shared_with_me(request: HttpRequest):
@@ -292,6 +303,19 @@ def _answers(question: TogetherQuestion) -> list[TogetherAnswer]:
 
 
 # Readiness
+
+
+def readiness_pieces(request: HttpRequest) -> dict:
+    """What the check-ins page shows of the partner: when linked, this
+    person's own choice to compare, and whether to show the one sentence."""
+    link = Partnership.objects.for_user(request.user).select_related("partner").first()
+    if link is None:
+        return {}
+    return {
+        "partner": link.partner,
+        "compares_readiness": link.compares_readiness,
+        "readiness_differs": partners.readiness_differs(link),
+    }
 
 
 @signed_in()

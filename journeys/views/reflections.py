@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from journeys.forms import ReflectionEditForm, ReflectionSearchForm
 from journeys.models import Journey, Reflection
 from journeys.search import WordSearch
+from journeys.views.partner import partner_pieces
 from journeys.views.signed_in import HtmxHttpRequest, render_page_or_part, signed_in
 
 PAGE_SIZE = 20
@@ -40,7 +41,9 @@ def _by_day(reflections: Iterable[Reflection]) -> list[tuple[date, list[Reflecti
 def reflections(request: HtmxHttpRequest) -> HttpResponse:
     form = ReflectionSearchForm(request.GET or None, user=request.user)
     words, stage = form.wanted()
-    found = Reflection.objects.for_user(request.user).select_related("prompt__stage__journey")
+    found = Reflection.objects.for_user(request.user).select_related(
+        "prompt__stage__journey", "share"
+    )
     if stage:
         found = found.filter(prompt__stage=stage)
     search = WordSearch(words)
@@ -59,6 +62,7 @@ def reflections(request: HtmxHttpRequest) -> HttpResponse:
         "stage": stage,
         "journey": Journey.objects.published().first() if nothing_written else None,
         "nothing_written": nothing_written,
+        **partner_pieces(request),
     }
     return render_page_or_part(request, "journeys/reflections.html", "results", ctx)
 

@@ -25,6 +25,7 @@ from journeys.models import (
     StageProgress,
     suggested_next,
 )
+from journeys.views.partner import partner_pieces
 from journeys.views.signed_in import HtmxHttpRequest, signed_in
 
 STAGE_PAGE = "journeys/stage.html"
@@ -60,7 +61,9 @@ def _with_my_reflections(request: HttpRequest, prompts) -> list[Prompt]:
     (`my_count`) and the newest few (`my_reflections`)."""
     mine = Reflection.objects.for_user(request.user)
     newest = Prefetch(
-        "reflections", mine.order_by("-created", "-pk")[:EARLIER_SHOWN], "my_reflections"
+        "reflections",
+        mine.select_related("share").order_by("-created", "-pk")[:EARLIER_SHOWN],
+        "my_reflections",
     )
     counted = prompts.annotate(
         my_count=Count("reflections", filter=Q(reflections__user=request.user))
@@ -112,7 +115,8 @@ def _new_reflection_box(
     if prompt is None:
         raise Http404
     prompt.form = ReflectionForm(prompt=prompt, autofocus=True)
-    return render(request, f"{STAGE_PAGE}#prompt", {"stage": stage, "prompt": prompt})
+    ctx = {"stage": stage, "prompt": prompt, **partner_pieces(request, [prompt])}
+    return render(request, f"{STAGE_PAGE}#prompt", ctx)
 
 
 def stage_page(
@@ -141,6 +145,7 @@ def stage_page(
         "previous": siblings[index - 1] if index > 0 else None,
         "next": siblings[index + 1] if index + 1 < len(siblings) else None,
         "preview": not (stage.published and stage.journey.published),
+        **partner_pieces(request, prompts),
     }
     return render(request, STAGE_PAGE, ctx, status=status)
 
