@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -181,6 +181,12 @@ def delete_account(user) -> None:
         for model in (AccessAttempt, AccessFailureLog, AccessLog):
             model.objects.filter(username__in=names).delete()
         user.delete()
+    if connection.vendor == "sqlite":
+        # SQLite's secure_delete (settings) zeroes the deleted rows in the
+        # database file; their earlier versions stay in the write-ahead log
+        # until it is copied back and emptied.
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -143,10 +143,15 @@ TEMPLATES = [
 # IMMEDIATE transactions take the write lock up front (so a busy database
 # waits for the busy timeout instead of failing mid-transaction), and
 # synchronous=FULL makes an acknowledged save survive a power cut.
+# secure_delete overwrites deleted rows with zeros, so a deleted account's
+# notes cannot be read back from the file.
 SQLITE_OPTIONS = {
     "transaction_mode": "IMMEDIATE",
     "timeout": 5,
-    "init_command": ("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"),
+    "init_command": (
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+        "PRAGMA secure_delete=ON;"
+    ),
 }
 
 DATABASES = {
