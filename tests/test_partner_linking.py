@@ -153,6 +153,8 @@ def test_wrong_codes_are_stopped_after_a_few_tries_per_account(bob):
 
     assert statuses[:4] == [404] * 4
     assert statuses[-1] == 429
+    page = bob_client.get(reverse("journeys:partner_join", args=["WRNG-CODE-9999"]))
+    assert "Too many codes that did not work" in page.content.decode()
 
 
 def test_wrong_codes_from_one_address_are_stopped_whichever_account_sends_them(db):
@@ -206,3 +208,20 @@ def test_an_invitation_is_used_once(alice, bob, carol):
 
     assert response.status_code == 404
     assert Invitation.objects.for_user(alice).get().state == InvitationState.USED
+
+
+def test_the_help_page_says_what_to_do_if_you_do_not_feel_safe_with_your_partner(client):
+    page = client.get(reverse("help")).content.decode()
+
+    section = page.split('id="not-safe"', 1)[1].split("<h2", 1)[0]
+    for words in ("Unlink", "Stop sharing", "Sign out everywhere", "change your password"):
+        assert words in section
+    assert "Leave this page quickly" in section
+    assert "cannot make them forget what they already read" in section
+    assert "history" in section and "helpline" in section
+
+
+def test_the_privacy_page_says_what_linking_shares_and_never_shares(client):
+    page = client.get(reverse("privacy")).content.decode()
+
+    assert "What linking shares" in page and "What it never shares" in page
