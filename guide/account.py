@@ -181,10 +181,10 @@ def delete_account(user) -> None:
         for model in (AccessAttempt, AccessFailureLog, AccessLog):
             model.objects.filter(username__in=names).delete()
         user.delete()
-    if connection.vendor == "sqlite":
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:
         # SQLite's secure_delete (settings) zeroes the deleted rows in the
         # database file; their earlier versions stay in the write-ahead log
-        # until it is copied back and emptied.
+        # until it is copied back and emptied, which only committed pages can be.
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
