@@ -80,6 +80,26 @@ class SessionRefreshMiddleware:
         return response
 
 
+class BodySizeLimitMiddleware:
+    """Refuses any request body over DATA_UPLOAD_MAX_MEMORY_SIZE with a 413, before it is read.
+
+    Django's own limit covers form fields but not uploaded files, so a
+    multipart body of any size would otherwise be written to disk.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            return render(request, "400.html", status=413)
+        return self.get_response(request)
+
+
 class SessionLifetimeMiddleware:
     """Ends a session NEARER_SESSION_MAX_DAYS after its sign-in, however active.
 

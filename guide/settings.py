@@ -111,6 +111,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "guide.middleware.BodySizeLimitMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "guide.middleware.PersonalTimeZoneMiddleware",
     "guide.middleware.PrivacyHeadersMiddleware",
@@ -298,8 +299,8 @@ NEARER_PERMISSIONS_POLICY = [
     "xr-spatial-tracking",
 ]
 # A reflection is at most 20,000 characters: in four-byte characters,
-# percent-encoded, that is 240 KB. Bodies over 512 KB are refused with a 400
-# (templates/400.html) before they are parsed.
+# percent-encoded, that is 240 KB. Bodies over 512 KB, uploads included, are
+# refused with a 413 (guide/middleware.py) before they are read.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 512 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 FILE_UPLOAD_MAX_MEMORY_SIZE = 512 * 1024

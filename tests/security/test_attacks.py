@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -173,15 +174,25 @@ def test_the_sign_in_page_does_not_offer_a_foreign_next(client, db, target):
 # Oversized bodies
 
 
-def test_a_body_over_the_limit_gets_a_clear_400_and_saves_nothing(alice_client, content, settings):
+def test_a_body_over_the_limit_gets_a_clear_413_and_saves_nothing(alice_client, content, settings):
     journey, stage, prompt = content
     url = reverse("journeys:save_reflection", args=[journey.slug, stage.slug, prompt.pk])
 
     response = alice_client.post(url, {"text": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)})
 
-    assert response.status_code == 400
+    assert response.status_code == 413
     assert b"We could not read that" in response.content
     assert not Reflection.objects.exists()
+
+
+@pytest.mark.parametrize("url_name", ["login", "signup", "account", "password_reset"])
+def test_an_upload_over_the_limit_gets_a_413_on_any_page(client, alice, settings, url_name):
+    upload = SimpleUploadedFile("big.bin", b"\0" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1))
+
+    response = client.post(reverse(url_name), {"username": "alice", "file": upload})
+
+    assert response.status_code == 413
+    assert b"We could not read that" in response.content
 
 
 def test_the_longest_reflection_in_four_byte_characters_fits_under_the_limit(alice_client, content):
