@@ -30,7 +30,15 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from journeys.models import CheckIn, Journey, Profile, Prompt, Reflection, Role  # noqa: E402
+from journeys.models import (  # noqa: E402
+    Audience,
+    CheckIn,
+    Journey,
+    Profile,
+    Prompt,
+    Reflection,
+    Role,
+)
 
 PASSWORD = "a quiet walk by the sea, slowly"
 
@@ -72,7 +80,36 @@ def seed(people: int, reflections: int, prefix: str, check_ins: int = 0) -> dict
             for n in range(check_ins)
         ]
         CheckIn.objects.bulk_create(moments, batch_size=500)
-    return {"usernames": usernames, "reflections": len(notes), "check_ins": len(moments)}
+    return {
+        "usernames": usernames,
+        "reflections": len(notes),
+        "check_ins": len(moments),
+        "people": [addresses(user) for user in users] if reflections else [],
+    }
+
+
+def addresses(user: User) -> dict:
+    """Where this person reads and writes: their journey, a stage they wrote in,
+    its check-ins, and the autosave address of their reflection there, with
+    the id and version the stage page's box holds."""
+    note = (
+        Reflection.objects.for_user(user)
+        .filter(prompt__audience=Audience.EVERYONE)
+        .select_related("prompt__stage__journey")
+        .order_by("-pk")
+        .first()
+    )
+    prompt = note.prompt
+    stage, journey = prompt.stage.slug, prompt.stage.journey.slug
+    return {
+        "username": user.username,
+        "journey": reverse("journeys:journey", args=[journey]),
+        "stage": reverse("journeys:stage", args=[journey, stage]),
+        "check_ins": reverse("journeys:check_ins", args=[journey]),
+        "save": reverse("journeys:save_reflection", args=[journey, stage, prompt.pk]),
+        "reflection": note.pk,
+        "version": note.version,
+    }
 
 
 def reflections(prefix: str) -> dict:
