@@ -1,6 +1,5 @@
 import re
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -148,61 +147,3 @@ def test_a_person_finds_a_reflection_by_searching_a_word_in_it(
     expect(page.get_by_text("said Bob")).to_have_count(0)
     expect(page).to_have_url(f"{live_server.url}/reflections/?q=COFFEE&stage=")
     assert problems == []
-
-
-def test_screenshots_of_check_ins_and_my_reflections_at_phone_and_laptop_widths(
-    browser: Browser, live_server, alice, journey, output_path
-):
-    """Not an assertion of looks: pictures to look at, written under the test output folder."""
-    prompts = list(Prompt.objects.filter(stage__journey=journey, audience="everyone"))
-    now = timezone.now()
-    for days_ago, (prompt, text) in enumerate(
-        zip(
-            prompts * 2,
-            [
-                "We talked for the first time in weeks about how it felt.",
-                "I was afraid to ask. Today I asked, and it was fine.",
-                "Listening without fixing anything is harder than it sounds.",
-                "We laughed at the old photos.\n\nIt felt like us again.",
-                "Slow is still moving.",
-                "Not today, and that is all right.",
-            ],
-            strict=False,
-        )
-    ):
-        Reflection.objects.create(
-            user=alice,
-            prompt=prompt,
-            prompt_text=prompt.text,
-            text=text,
-            created=now - timedelta(days=days_ago * 2, hours=days_ago),
-        )
-
-    for days_ago, readiness in enumerate([4, 3, 3, 2, 1, 2, 3]):
-        CheckIn.objects.create(
-            user=alice,
-            journey=journey,
-            readiness=readiness,
-            created=now - timedelta(days=days_ago * 4),
-            note="Better after a good night's sleep." if days_ago == 0 else "",
-        )
-
-    folder = Path(output_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    for width, height in [(390, 844), (1280, 900)]:
-        context = browser.new_context(
-            base_url=live_server.url, viewport={"width": width, "height": height}
-        )
-        page = context.new_page()
-        sign_in(page, "alice")
-        for name, path in [
-            ("home", "/"),
-            ("check-ins", f"/journeys/{journey.slug}/check-ins/"),
-            ("reflections", "/reflections/"),
-            ("reflections-search", "/reflections/?q=laughed"),
-        ]:
-            page.goto(path)
-            page.screenshot(path=folder / f"{name}-{width}.png", full_page=True)
-        context.close()
-
-    assert len(list(folder.glob("*.png"))) == 8

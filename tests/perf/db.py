@@ -2,7 +2,6 @@
 
     python -m tests.perf.db seed --people 100 --reflections 0
     python -m tests.perf.db reflections --prefix writer
-    python -m tests.perf.db queries --user reader-1 --path /reflections/ ...
     python -m tests.perf.db hasher --user reader-1
 
 Each prints JSON. The scripts call it through `harness.Run.in_django()`,
@@ -24,9 +23,7 @@ django.setup()
 
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.contrib.auth.models import User  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.db import transaction  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -49,7 +46,9 @@ def seed(people: int, reflections: int, prefix: str, check_ins: int = 0) -> dict
     password = make_password(PASSWORD)
     roles = cycle([Role.NOT_SAID, Role.RECOVERING, Role.PARTNER])
     usernames = [f"{prefix}-{n}" for n in range(1, people + 1)]
-    prompts = list(Prompt.objects.filter(stage__published=True).select_related("stage"))
+    # Everyone's prompts, so whatever the role, every note is on a prompt the person sees.
+    everyones = Prompt.objects.filter(stage__published=True, audience=Audience.EVERYONE)
+    prompts = list(everyones.select_related("stage"))
     with transaction.atomic():
         users = User.objects.bulk_create(
             [User(username=name, password=password) for name in usernames]
@@ -94,7 +93,6 @@ def addresses(user: User) -> dict:
     the id and version the stage page's box holds."""
     note = (
         Reflection.objects.for_user(user)
-        .filter(prompt__audience=Audience.EVERYONE)
         .select_related("prompt__stage__journey")
         .order_by("-pk")
         .first()
@@ -123,47 +121,6 @@ def reflections(prefix: str) -> dict:
     return {"reflections": found}
 
 
-def queries(username: str, paths: list[str]) -> dict:
-    """How many queries each page costs this person, signed in, session included,
-    and an autosave (as htmx sends it) over their latest reflection and as a first save.
-
-    Each is counted the second time, as a person's next visit or keystroke
-    finds it: the first also fills the process's cache of the journey's
-    published stages and prompts (journeys.published), once a while."""
-    user = User.objects.get(username=username)
-    client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(user)
-    counted = {}
-
-    def count(label: str, method: str, path: str, data: dict | None = None) -> None:
-        with CaptureQueriesContext(connection) as captured:
-            if method == "GET":
-                response = client.get(path)
-            else:
-                response = client.post(path, data, HTTP_HX_REQUEST="true")
-        counted[label] = {
-            "status": response.status_code,
-            "queries": len(captured),
-            "sql": [q["sql"][:100] for q in captured.captured_queries],
-        }
-
-    for path in paths:
-        client.get(path)
-        count(path, "GET", path)
-    latest = Reflection.objects.for_user(user).select_related("prompt__stage__journey").first()
-    if latest is not None:
-        prompt = latest.prompt
-        url = reverse(
-            "journeys:save_reflection",
-            args=[prompt.stage.journey.slug, prompt.stage.slug, prompt.pk],
-        )
-        update = {"text": "And then we laughed.", "reflection": latest.pk}
-        client.post(url, update | {"version": latest.version}, HTTP_HX_REQUEST="true")
-        count("autosave (update)", "POST", url, update | {"version": latest.version + 1})
-        count("autosave (first save)", "POST", url, {"text": "A new thought."})
-    return {"queries": counted}
-
-
 def hasher(username: str) -> dict:
     """The algorithm and cost parameters of a stored password, without the hash."""
     encoded = User.objects.get(username=username).password
@@ -180,9 +137,6 @@ def main() -> None:
     seeding.add_argument("--check-ins", type=int, default=0)
     listing = commands.add_parser("reflections")
     listing.add_argument("--prefix", required=True)
-    counting = commands.add_parser("queries")
-    counting.add_argument("--user", required=True)
-    counting.add_argument("--path", action="append", default=[])
     hashing = commands.add_parser("hasher")
     hashing.add_argument("--user", required=True)
     args = parser.parse_args()
@@ -190,10 +144,8 @@ def main() -> None:
         result = seed(args.people, args.reflections, args.prefix, args.check_ins)
     elif args.command == "reflections":
         result = reflections(args.prefix)
-    elif args.command == "hasher":
-        result = hasher(args.user)
     else:
-        result = queries(args.user, args.path)
+        result = hasher(args.user)
     json.dump(result, sys.stdout)
 
 

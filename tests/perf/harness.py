@@ -168,9 +168,16 @@ def on_loopback(client: FastHttpSession) -> FastHttpSession:
     return client
 
 
+def counting() -> Environment:
+    """A locust environment whose `stats` count the requests of sessions made with it."""
+    environment = Environment()
+    environment.create_local_runner()
+    return environment
+
+
 def session(url: str, environment: Environment | None = None) -> FastHttpSession:
     """One person's client outside a swarm: keep-alive, cookies; its requests
-    count in `environment`'s stats when one is given."""
+    count in `environment`'s stats when one is given (see counting())."""
     events = (environment or Environment()).events
     return on_loopback(FastHttpSession(url, request_event=events.request, user=None))
 
@@ -185,12 +192,16 @@ def post(client: FastHttpSession, path: str, data: dict, **kw) -> FastResponse:
     return client.post(path, data=data, headers=headers, **kw)
 
 
+def press_sign_in(client: FastHttpSession, username: str, password: str = PASSWORD, **kw) -> int:
+    """The sign-in form's button, on the sign-in page already open; the POST's status."""
+    data = {"username": username, "password": password, "csrfmiddlewaretoken": csrf_token(client)}
+    return post(client, "/accounts/login/", data, allow_redirects=False, **kw).status_code
+
+
 def sign_in(client: FastHttpSession, username: str, password: str = PASSWORD, **kw) -> int:
     """Signs in through the real form; the POST's status (302 when it worked)."""
     client.get("/accounts/login/", name="sign-in page")
-    data = {"username": username, "password": password, "csrfmiddlewaretoken": csrf_token(client)}
-    answer = post(client, "/accounts/login/", data, allow_redirects=False, **kw)
-    return answer.status_code
+    return press_sign_in(client, username, password, **kw)
 
 
 HIDDEN = re.compile(r'<input type="hidden" name="(reflection|version)"(?: value="(\d*)")?')
@@ -257,10 +268,10 @@ class Person(FastHttpUser):
     abstract = True
     wait_time = constant(0)
     seeded: list[dict] = []
-    _numbers = itertools.count()
+    _numbers: itertools.count
 
     def on_start(self) -> None:
-        self.number = next(Person._numbers)
+        self.number = next(self._numbers)
         self.me = self.seeded[self.number]
         on_loopback(self.client)
         if sign_in(self.client, self.me["username"], name="sign in") != 302:
@@ -280,6 +291,7 @@ class Swarm:
     """
 
     def __init__(self, user_class: type[Person], url: str, users: int) -> None:
+        user_class._numbers = itertools.count()
         self.env = Environment(user_classes=[user_class], host=url)
         self.env.arrived = 0
         self.runner = self.env.create_local_runner()

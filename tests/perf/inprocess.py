@@ -1,16 +1,18 @@
-"""Each page's cost in one process, as a multiple of the bare view's, and where it goes.
+"""Each page's cost in one process, as a multiple of the floor's, and where it goes.
 
     .venv/bin/python tests/perf/inprocess.py                   # after bin/setup --dev; a minute
-    .venv/bin/python tests/perf/inprocess.py --profile stage   # where one page's time goes
+    .venv/bin/python tests/perf/inprocess.py --profile help    # where one page's time goes
 
 No server and no network: Django's WSGI handler is called directly, with
 the production settings, on a fresh SQLite database, for a person with five
-reflections and five check-ins (as load.py's people have). The pages are
-asked for in turn, round after round, the bare view among them, so the
-machine's slow moments fall on all of them alike; it prints each page's
-median time and its ratio to the bare view's. That is the server's own share
-of load.py's ratios, without the load generator's, and it moves only with
-the code: use it to tell whether a change helped.
+reflections and five check-ins (as guard.py's people have). The pages are
+asked for in turn, round after round, so the machine's slow moments fall on
+all of them alike; it prints each page's median time and its ratio to the
+floor's (the signed-in help page, as in guard.py). Beside the pages: bare,
+a plain HttpResponse behind the same middleware (tests/perf/urls.py), and
+/healthz. That is the server's own share of guard.py's ratios, without the
+load generator's, and it moves only with the code: use it to tell whether
+a change helped.
 
 `--profile PAGE` runs that page under cProfile and prints the functions
 that take most of its time, with everything they call.
@@ -67,7 +69,9 @@ class Person:
         journey = written.journey.slug
         quiet = Stage.objects.published().exclude(prompts__reflections__user=user).first()
         self.pages = {
+            "help": "/help/",
             "bare": "/perf/bare/",
+            "healthz": "/healthz",
             "journey": reverse("journeys:journey", args=[journey]),
             "stage": reverse("journeys:stage", args=[journey, written.slug]),
             "stage, nothing written": reverse("journeys:stage", args=[journey, quiet.slug]),
@@ -141,12 +145,12 @@ def main() -> None:
             started = time.perf_counter()
             person.ask(page)
             times[page].append(time.perf_counter() - started)
-    bare = statistics.median(times["bare"])
+    floor = statistics.median(times["help"])
     print(f"{args.rounds} rounds, each page once a round; median time of one request")
-    print(f"{'page':24} {'ms':>7} {'÷ bare':>7}")
+    print(f"{'page':24} {'ms':>7} {'÷ help':>7}")
     for page, seconds in times.items():
         median = statistics.median(seconds)
-        print(f"{page:24} {median * 1000:7.2f} {median / bare:7.2f}")
+        print(f"{page:24} {median * 1000:7.2f} {median / floor:7.2f}")
 
 
 if __name__ == "__main__":

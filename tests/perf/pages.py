@@ -1,27 +1,26 @@
-"""The weight of every page and its query count at 1 and at 500 reflections.
+"""The weight of every page: bytes, requests and the static files' headers.
 
     .venv/bin/python tests/perf/pages.py             # after bin/setup --dev; about 30 seconds
 
 Starts gunicorn with the production settings (whitenoise serving the static
 files as guide.storage collects them: hashed, compressed, the CSS minified)
-on a fresh SQLite database with two people: one with 1 reflection and 1
-check-in, one with 500 of each. For each page it loads the HTML and what a
-browser with an empty cache fetches for it (its stylesheets, scripts and
-images, and the one icon it picks), and prints the bytes of HTML, CSS and
-JavaScript before compression, the JavaScript files by name and the number
-of requests. The stylesheets must fetch nothing further: a url() in them is
-fetched or not depending on the browser's width, theme and medium, so rather
-than guess, any url() or @import found in them fails a check.
-Then it counts the database queries of each page (session and user included)
-for both people, and of an autosave, and checks the static files' headers:
-hashed names, compressed (br or gzip), cached for a year and immutable.
+on a fresh SQLite database with one person with 1 reflection and 1
+check-in. For each page it loads the HTML and what a browser with an empty
+cache fetches for it (its stylesheets, scripts and images, and the one icon
+it picks), and prints the bytes of HTML, CSS and JavaScript before
+compression, the JavaScript files by name and the number of requests. The
+stylesheets must fetch nothing further: a url() in them is fetched or not
+depending on the browser's width, theme and medium, so rather than guess,
+any url() or @import found in them fails a check. Then it checks the static
+files' headers: hashed names, compressed (br or gzip), cached for a year and
+immutable. (That queries stay the same as rows grow is a test:
+tests/test_queries.py.)
 
 Targets: HTML and CSS together under 30 KB, JavaScript only htmx, at most 4
-requests for a cold load; queries the same at 1 and 500 reflections;
-autosave at most 4 queries.
+requests for a cold load.
 """
 
-import harness  # noqa: I001 (first: it patches the standard library for gevent)
+import harness  # noqa: I001 (first: locust patches the standard library for gevent)
 
 import argparse
 import re
@@ -29,7 +28,21 @@ from urllib.parse import urljoin, urlsplit
 
 HASHED = re.compile(r"\.[0-9a-f]{12}\.\w+$")
 CSS_FETCHES = re.compile(r"@import|url\(\s*['\"]?(?!data:)[^'\")]+['\"]?\s*\)")
+ASSET_TAG = re.compile(r"<(link|script|img)\b([^>]*)>")
+ATTRIBUTE = re.compile(r'([\w-]+)="([^"]*)"')
 KB = 1024
+
+
+def assets_of(body: str) -> list[tuple[str, str]]:
+    """(kind, address) of the stylesheets, icons, scripts and images a page pulls in."""
+    found = []
+    for tag, attributes in ASSET_TAG.findall(body):
+        attrs = dict(ATTRIBUTE.findall(attributes))
+        if tag == "link" and attrs.get("rel") in ("stylesheet", "icon") and attrs.get("href"):
+            found.append((attrs["rel"], attrs["href"]))
+        elif tag != "link" and attrs.get("src"):
+            found.append((tag, attrs["src"]))
+    return found
 
 
 def one_icon(assets: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -42,26 +55,25 @@ def one_icon(assets: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [(kind, src) for kind, src in assets if kind != "icon" or src == chosen]
 
 
-def cold_load(browser: harness.Browser, path: str) -> dict:
+def cold_load(client, path: str) -> dict:
     """A page and every file it pulls in, as with an empty cache."""
-    page = browser.get(path)
-    weight = {"status": page.status, "html": len(page.body.encode()), "css": 0, "js": 0}
+    page = client.get(path)
+    weight = {"status": page.status_code, "html": len(page.content), "css": 0, "js": 0}
     weight |= {"other": 0, "requests": 1, "scripts": [], "assets": [], "css_fetches": []}
-    assets = harness.parse_page(page.body).assets
     seen: set[str] = set()
-    for _kind, src in one_icon(assets):
+    for _kind, src in one_icon(assets_of(page.text)):
         url = urljoin(path, src)
         asset = urlsplit(url).path
         if asset in seen or url.startswith("data:"):
             continue
         seen.add(asset)
-        response = browser.get(asset)
-        size = len(response.body.encode())
+        response = client.get(asset)
+        size = len(response.content)
         weight["requests"] += 1
         weight["assets"].append(asset)
         if asset.endswith(".css"):
             weight["css"] += size
-            weight["css_fetches"] += CSS_FETCHES.findall(response.body)
+            weight["css_fetches"] += CSS_FETCHES.findall(response.text)
         elif asset.endswith(".js"):
             weight["js"] += size
             weight["scripts"].append(asset.rsplit("/", 1)[-1])
@@ -73,15 +85,17 @@ def cold_load(browser: harness.Browser, path: str) -> dict:
 def static_headers(url: str, assets: set[str]) -> list[list]:
     rows = []
     for asset in sorted(assets):
-        plain = harness.Browser(url).get(asset)
-        packed = harness.Browser(url).get(asset, headers={"Accept-Encoding": "br, gzip"})
-        cache = packed.header("cache-control")
+        plain = harness.session(url).get(asset, headers={"Accept-Encoding": "identity"})
+        packed = harness.session(url).get(
+            asset, headers={"Accept-Encoding": "br, gzip"}, stream=True
+        )
+        cache = packed.headers.get("cache-control", "")
         rows.append(
             [
                 asset.rsplit("/", 1)[-1],
-                len(plain.body.encode()),
-                packed.header("content-encoding") or "none",
-                int(packed.header("content-length") or 0),
+                len(plain.content),
+                packed.headers.get("content-encoding") or "none",
+                int(packed.headers.get("content-length") or 0),
                 bool(HASHED.search(asset)),
                 "max-age=315360000" in cache and "immutable" in cache,
             ]
@@ -91,41 +105,32 @@ def static_headers(url: str, assets: set[str]) -> list[list]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--many", type=int, default=500, help="reflections of the busy person")
     parser.add_argument("--port", type=int, default=18600)
     args = parser.parse_args()
 
     run = harness.Run("sqlite")
-    few = run.prepare(people=1, reflections=1, check_ins=1, prefix="few")[0]
-    many = run.seed(1, args.many, "many", check_ins=args.many)[0]
+    run.prepare()
+    me = run.seed(1, reflections=1, prefix="few", check_ins=1)[0]
     server = run.server(harness.ports(args.port)[0]).start()
     try:
-        visitor = harness.Browser(server.url)
+        visitor = harness.session(server.url)
         public = ["/", "/accounts/login/", "/accounts/signup/", "/help/", "/privacy/"]
         signed_out = {p: cold_load(visitor, p) for p in public}
-        reader = harness.signed_in_browsers(server.url, [few])[0]
-        walk = harness.Walk.find(reader)
-        paths = ["/", walk.journey, walk.stages[0], "/reflections/", walk.check_ins, "/account/"]
-        names = dict(
-            zip(
-                paths,
-                ["home", "journey", "stage", "reflections", "check-ins", "account"],
-                strict=True,
-            )
-        )
-        signed_in = {p: cold_load(reader, p) for p in paths}
-        busy = harness.signed_in_browsers(server.url, [many])[0]
-        busy_html = {p: len(busy.get(p).body.encode()) for p in paths}
+        reader = harness.session(server.url)
+        harness.sign_in(reader, me["username"])
+        names = {
+            "/": "home",
+            me["journey"]: "journey",
+            me["stage"]: "stage",
+            "/reflections/": "reflections",
+            me["check_ins"]: "check-ins",
+            "/account/": "account",
+        }
+        signed_in = {p: cold_load(reader, p) for p in names}
         assets = {a for w in [*signed_out.values(), *signed_in.values()] for a in w["assets"]}
         headers = static_headers(server.url, assets)
     finally:
         server.stop()
-    counts = {
-        who: run.in_django("queries", "--user", who, *[a for p in paths for a in ("--path", p)])[
-            "queries"
-        ]
-        for who in (few, many)
-    }
 
     harness.banner("Weight of a cold load (bytes before compression)")
     rows, checks = [], []
@@ -142,6 +147,7 @@ def main() -> None:
                 ]
                 if not ok
             ]
+            kb = round((w["html"] + w["css"]) / KB, 1)
             rows.append(
                 [
                     label,
@@ -150,7 +156,7 @@ def main() -> None:
                     w["css"],
                     w["js"],
                     w["other"],
-                    round((w["html"] + w["css"]) / KB, 1),
+                    kb,
                     w["requests"],
                     " ".join(w["scripts"]) or "-",
                     ", ".join(missed) or "ok",
@@ -162,60 +168,8 @@ def main() -> None:
                     not missed,
                 )
             )
-    print(
-        harness.table(
-            rows,
-            [
-                "page",
-                "status",
-                "HTML",
-                "CSS",
-                "JS",
-                "other",
-                "HTML+CSS KB",
-                "requests",
-                "scripts",
-                "missed",
-            ],
-        )
-    )
-
-    harness.banner(
-        f"Queries per request (session and user included), 1 and {args.many} reflections"
-    )
-    rows = []
-    for label in counts[few]:
-        one, lots = counts[few][label], counts[many].get(label, {})
-        same = one["queries"] == lots.get("queries")
-        html = busy_html.get(label)
-        rows.append(
-            [
-                names.get(label, label),
-                one["status"],
-                one["queries"],
-                lots.get("queries", "-"),
-                html if html is not None else "-",
-                harness.verdict(same),
-            ]
-        )
-        checks.append(
-            (f"{names.get(label, label)}: the same query count at 1 and {args.many}", same)
-        )
-    print(
-        harness.table(
-            rows,
-            [
-                "request",
-                "status",
-                "queries @1",
-                f"queries @{args.many}",
-                f"HTML bytes @{args.many}",
-                "constant",
-            ],
-        )
-    )
-    saves = [counts[few][k]["queries"] for k in counts[few] if k.startswith("autosave (update")]
-    checks.append(("autosave (update): at most 4 queries", bool(saves) and max(saves) <= 4))
+    headings = ["page", "status", "HTML", "CSS", "JS", "other", "HTML+CSS KB", "requests"]
+    print(harness.table(rows, [*headings, "scripts", "missed"]))
 
     harness.banner("Static files as served (whitenoise)")
     print(
@@ -228,11 +182,7 @@ def main() -> None:
         compressible = name.endswith((".css", ".js", ".svg"))
         ok = hashed and forever and (encoding != "none" or not compressible)
         checks.append((f"static {name}: hashed, compressed, cached forever", ok))
-
-    print()
-    for text, ok in checks:
-        print(f"{harness.verdict(ok):6}  {text}")
-    raise SystemExit(0 if all(ok for _, ok in checks) else 1)
+    harness.report(checks)
 
 
 if __name__ == "__main__":

@@ -21,18 +21,18 @@ apt-get when missing and running as root). Starts three gunicorn instances
    does). The others carry on; no acknowledged save is lost.
 """
 
-import harness  # noqa: I001 (first: it patches the standard library for gevent)
+import harness  # noqa: I001 (first: locust patches the standard library for gevent)
 
 import argparse
 import itertools
 import os
-import random
 import shutil
 import subprocess
 import time
 from collections import Counter
 
 import gevent
+from locust import task
 
 NGINX_CONF = harness.ROOT / "tests" / "perf" / "nginx.conf"
 BALANCED, SINGLE = 18500, 18510
@@ -76,85 +76,82 @@ def start_nginx(run: harness.Run) -> None:
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise SystemExit(f"nginx exited; see {prefix}/error.log")
-        if harness.Browser(f"http://127.0.0.1:{BALANCED}", timeout=2).get("/healthz").status == 200:
+        if harness.session(f"http://127.0.0.1:{BALANCED}").get("/healthz").status_code == 200:
             return
         gevent.sleep(0.1)
     raise SystemExit("nginx did not answer on 127.0.0.1:18500")
 
 
-def answered_by(response: harness.Response) -> str:
-    return response.header("x-nearer-instance") or "?"
+def answered_by(response) -> str:
+    return (response.headers or {}).get("x-nearer-instance") or "?"
 
 
-def one_person_everywhere(url: str, username: str) -> bool:
+def one_person_everywhere(url: str, me: dict) -> bool:
     harness.banner("One person, every server")
-    browser = harness.Browser(url)
+    client = harness.session(url)
     seen: list[tuple[str, int, str]] = []
 
-    def note(what: str, response: harness.Response) -> None:
-        seen.append((what, response.status, answered_by(response)))
+    def note(what: str, response) -> None:
+        seen.append((what, response.status_code, answered_by(response)))
 
-    note("sign-in page", browser.get("/accounts/login/"))
-    note("sign in (POST)", browser.sign_in(username))
-    walk = harness.Walk.find(browser)
-    for stage in walk.stages[:3]:
-        note("stage", browser.get(stage))
-    box = harness.Autosave(browser, walk.stages[0])
+    note("sign-in page", client.get("/accounts/login/"))
+    data = {"username": me["username"], "password": harness.PASSWORD}
+    note("sign in (POST)", harness.post(client, "/accounts/login/", data, allow_redirects=False))
+    for _ in range(3):
+        note("stage", client.get(me["stage"]))
+    box = harness.Box(me["save"], me["reflection"], me["version"])
     for n in range(1, 7):
-        note("autosave (POST)", box.save(harness.typed(0, n)))
-    note("journey", browser.get(walk.journey))
-    note("reflections", browser.get("/reflections/"))
-    data = {"csrfmiddlewaretoken": browser.csrf_token, "readiness": "3", "note": "Better today."}
-    note("check in (POST)", browser.post(walk.check_ins, data, headers={"HX-Request": "true"}))
-    note("check-ins page", browser.get(walk.check_ins))
+        note("autosave (POST)", box.save(client, harness.typed(0, n)))
+    note("journey", client.get(me["journey"]))
+    note("reflections", client.get("/reflections/"))
+    check_in = {"readiness": "3", "note": "Better today."}
+    headers = {"HX-Request": "true"}
+    note("check in (POST)", harness.post(client, me["check_ins"], check_in, headers=headers))
+    note("check-ins page", client.get(me["check_ins"]))
     expected = {"sign in (POST)": 302}
     ok = all(status == expected.get(what, 200) for what, status, _ in seen)
     servers = Counter(server for _, _, server in seen)
     print(" ".join(f"{what}→{server}" for what, _, server in seen))
     print(f"answers by server: {dict(sorted(servers.items()))}; all as expected: {ok}")
-    stored = box.acked
-    return ok and len(servers) == 3 and bool(stored)
+    return ok and len(servers) == 3 and box.saves == 6
 
 
-class Visitor:
-    def __init__(self, number: int, browser: harness.Browser, walk: harness.Walk) -> None:
-        self.number, self.browser, self.walk = number, browser, walk
-        self.box = harness.Autosave(browser, walk.stages[number % len(walk.stages)], which=number)
+class Visitor(harness.Person):
+    """Opens pages and saves, in turn, with no pause; notes which server answered."""
+
+    servers: Counter = Counter()
+    statuses: Counter = Counter()
+    saving_only = False
+    everyone: list["Visitor"] = []
+
+    def arrived(self) -> None:
+        self.box = harness.Box(self.me["save"], self.me["reflection"], self.me["version"])
         self.drafts = itertools.count(1)
         self.steps = itertools.cycle(["stage", "autosave", "journey", "autosave", "reflections"])
-        self.servers: Counter = Counter()
+        Visitor.everyone.append(self)
 
+    @task
     def step(self) -> None:
-        what = next(self.steps)
+        what = "autosave" if self.saving_only else next(self.steps)
         if what == "autosave":
-            response = self.box.save(harness.typed(self.number, next(self.drafts)), name="request")
-        elif what == "stage":
-            response = self.browser.get(random.choice(self.walk.stages), name="request")
-        elif what == "journey":
-            response = self.browser.get(self.walk.journey, name="request")
+            text = harness.typed(self.number, next(self.drafts))
+            response = self.box.save(self.client, text, name=what)
         else:
-            response = self.browser.get("/reflections/", name="request")
-        self.servers[answered_by(response)] += 1
-
-    def save(self) -> None:
-        response = self.box.save(harness.typed(self.number, next(self.drafts)), name="autosave")
-        self.servers[answered_by(response)] += 1
+            paths = {"stage": self.me["stage"], "journey": self.me["journey"]}
+            response = self.client.get(paths.get(what, "/reflections/"), name=what)
+        Visitor.servers[answered_by(response)] += 1
+        Visitor.statuses[response.status_code] += 1
 
 
-def visitors_through(url: str, usernames: list[str], walk_from: harness.Browser) -> list[Visitor]:
-    browsers = harness.signed_in_browsers(url, usernames)
-    walk = harness.Walk.find(walk_from)
-    return harness.all_at_once(
-        enumerate(browsers, 1), lambda nb: Visitor(nb[0], nb[1], walk), limit=8
-    )
-
-
-def throughput(visitors: list[Visitor], seconds: float) -> harness.Stats:
-    recorder = harness.Recorder()
-    for visitor in visitors:
-        visitor.browser.recorder = recorder
-    harness.for_a_while(seconds, visitors, Visitor.step)
-    return recorder.stats("request", time.monotonic() - recorder.started)
+def throughput(url: str, people: int, seconds: float) -> list:
+    Visitor.saving_only = False
+    swarm = harness.swarm_for(Visitor, url, people, seconds)
+    total = swarm.stats.total
+    return [
+        total.num_requests / seconds,
+        *[float(total.get_response_time_percentile(p)) for p in (0.5, 0.95, 0.99)],
+        total.num_failures,
+    ]
 
 
 def main() -> None:
@@ -169,7 +166,8 @@ def main() -> None:
     run = harness.Run("postgres", name="nearer_perf_scaleout")
     # Behind one proxy: the client's address is the last in X-Forwarded-For.
     run.env["NEARER_PROXY_COUNT"] = "1"
-    usernames = run.prepare(people=args.people + 1, prefix="visitor")
+    run.prepare()
+    people = run.seed(args.people + 1, reflections=1, prefix="visitor")
     servers = {
         name: run.server(port, env={"NEARER_PERF_INSTANCE": name}).start()
         for name, port in INSTANCES.items()
@@ -183,64 +181,46 @@ def main() -> None:
         checks.append(
             (
                 "one person's requests land on all three servers, and all work",
-                one_person_everywhere(balanced, usernames[0]),
+                one_person_everywhere(balanced, people[0]),
             )
         )
 
         harness.banner(f"Throughput: {args.people} people, no pause, {args.seconds:g} s each")
-        guide = harness.signed_in_browsers(balanced, usernames[:1])[0]
-        one = throughput(visitors_through(single, usernames[1:], guide), args.seconds)
-        three = throughput(visitors_through(balanced, usernames[1:], guide), args.seconds)
-        rows = [
-            ["1 instance", one.per_second, one.p50, one.p95, one.p99, one.errors],
-            ["3 instances", three.per_second, three.p50, three.p95, three.p99, three.errors],
-        ]
-        print(
-            harness.table(rows, ["through nginx", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors"])
-        )
-        print(f"3 instances / 1 instance: {three.per_second / one.per_second:.2f}x req/s")
-        checks.append(("no errors with 1 or 3 instances", one.errors == three.errors == 0))
+        Visitor.seeded = people[1:]
+        one = throughput(single, args.people, args.seconds)
+        three = throughput(balanced, args.people, args.seconds)
+        headers = ["through nginx", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors"]
+        print(harness.table([["1 instance", *one], ["3 instances", *three]], headers))
+        print(f"3 instances / 1 instance: {three[0] / one[0]:.2f}x req/s")
+        checks.append(("no errors with 1 or 3 instances", one[-1] == three[-1] == 0))
 
         harness.banner(f"Server b stops halfway through {args.seconds:g} s of saving")
-        writers = visitors_through(balanced, usernames[1:], guide)
-        recorder = harness.Recorder()
-        for writer in writers:
-            writer.browser.recorder = recorder
-            writer.servers.clear()
-        before: Counter = Counter()
-        during: Counter = Counter()
-
-        def stop_b() -> None:
+        Visitor.saving_only, Visitor.everyone, Visitor.statuses = True, [], Counter()
+        with harness.Swarm(Visitor, balanced, args.people) as swarm:
+            swarm.stats.reset_all()
+            Visitor.servers = before = Counter()
             gevent.sleep(args.seconds / 2)
-            for writer in writers:
-                before.update(writer.servers)
-                writer.servers.clear()
-            servers["b"].stop()
             # What b finished gracefully, and what was cut off as it went.
-            for writer in writers:
-                during.update(writer.servers)
-                writer.servers.clear()
-
-        stopper = gevent.spawn(stop_b)
-        harness.for_a_while(args.seconds, writers, Visitor.save)
-        stopper.get(timeout=60)
-        after: Counter = Counter()
-        for writer in writers:
-            after.update(writer.servers)
-        stored = harness.stored_reflections(run, "visitor")
-        lost = sum(len(writer.box.lost(stored)) for writer in writers)
-        saves = recorder.stats("autosave", time.monotonic() - recorder.started)
-        cut_off = recorder.count("autosave", 502, 502)
-        app_errors = recorder.count("autosave", 500, 599) - cut_off
+            Visitor.servers = during = Counter()
+            servers["b"].stop()
+            Visitor.servers = after = Counter()
+            gevent.sleep(args.seconds / 2)
+        stored = run.stored_reflections("visitor")
+        lost = sum(len(visitor.box.lost(stored)) for visitor in Visitor.everyone)
+        saves = swarm.entry("autosave", "POST")
+        statuses = Visitor.statuses
+        cut_off = statuses[502]
+        app_errors = sum(n for status, n in statuses.items() if status >= 500) - cut_off
         print(f"saves answered before the stop:      {dict(sorted(before.items()))}")
         print(f"saves answered while b was stopping: {dict(sorted(during.items()))}")
         print(f"saves answered after b had stopped:  {dict(sorted(after.items()))}")
         print("(?: nginx's 502 for a save b had queued but not begun when it stopped)")
         print(
-            f"acknowledged {sum(w.box.saves for w in writers)}, lost {lost}, "
+            f"acknowledged {sum(v.box.saves for v in Visitor.everyone)}, lost {lost}, "
             f"cut off (502, not acknowledged, the browser saves again) {cut_off}, "
-            f"other 5xx {app_errors}, other failures {saves.errors - cut_off - app_errors}, "
-            f"p95 {saves.p95:.0f} ms"
+            f"other 5xx {app_errors}, "
+            f"other failures {saves.num_failures - cut_off - app_errors}, "
+            f"p95 {saves.get_response_time_percentile(0.95)} ms"
         )
         checks.append(("no save lost when a server stops", lost == 0))
         checks.append(("no 5xx from the app servers", app_errors == 0))
@@ -248,10 +228,7 @@ def main() -> None:
     finally:
         for server in servers.values():
             server.stop()
-    print()
-    for text, ok in checks:
-        print(f"{harness.verdict(ok):6}  {text}")
-    raise SystemExit(0 if all(ok for _, ok in checks) else 1)
+    harness.report(checks)
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ PAGES = [
     ("journey", f"{JOURNEY}/", True),
     ("stage", f"{JOURNEY}/accepting-what-changed/", True),
     ("reflections", "/reflections/", True),
+    ("reflections-search", "/reflections/?q=walk", True),
     ("check-ins", f"{JOURNEY}/check-ins/", True),
     ("account", "/account/", True),
 ]
