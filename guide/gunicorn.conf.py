@@ -12,7 +12,7 @@ bind = os.environ.get("NEARER_BIND", "127.0.0.1:8000")
 
 # Two sync workers per core. A request here is short and mostly CPU; on two
 # cores 4 sync workers beat 2 and 8, and 2 gthread workers of 4 threads, for
-# the bare view, the stage page and autosave (tests/perf/load.py --workers,
+# the bare view, the stage page and autosave (tests/perf/guard.py --workers,
 # --threads).
 workers = int(os.environ.get("WEB_CONCURRENCY", 2 * len(os.sched_getaffinity(0))))
 worker_class = "sync"

@@ -89,11 +89,3 @@ def test_the_filter_treats_nothing_as_empty_text():
     template = Template("{% load journey_text %}[{{ body|markdown }}]")
 
     assert template.render(Context({"body": None})) == "[]"
-
-
-def test_the_same_text_is_rendered_once():
-    render_markdown.cache_clear()
-    render_markdown("Cached *once*.")
-    render_markdown("Cached *once*.")
-
-    assert render_markdown.cache_info().hits == 1

@@ -108,16 +108,20 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=20, help="people at once (20)")
     parser.add_argument("--phase", type=float, default=4, help="seconds a phase (4)")
     parser.add_argument("--rounds", type=int, default=3, help="times round every page (3)")
+    parser.add_argument("--workers", type=int, help="gunicorn workers (default: the config's)")
+    parser.add_argument("--threads", type=int, help="use gthread workers with this many threads")
     parser.add_argument("--port", type=int, default=18200)
     args = parser.parse_args()
 
     run = harness.Run("sqlite")
     run.prepare()
     Reader.seeded = run.seed(args.users, reflections=5, prefix="reader", check_ins=5)
-    server = run.server(harness.ports(args.port)[0]).start()
+    port = harness.ports(args.port)[0]
+    server = run.server(port, workers=args.workers, threads=args.threads).start()
     try:
         with harness.Swarm(Reader, server.url, args.users) as swarm:
-            print(f"gunicorn: {len(server.children())} sync workers on {server.url}, SQLite")
+            kind = f"gthread x{args.threads}" if args.threads else "sync"
+            print(f"gunicorn: {len(server.children())} {kind} workers on {server.url}, SQLite")
             print(f"{args.users} people, no pause, {args.phase:g} s a phase, {args.rounds} rounds")
             spent = phases(swarm, PAGES, args.phase, args.rounds)
         rss = server.worker_rss_mb()
