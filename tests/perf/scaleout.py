@@ -167,7 +167,10 @@ def main() -> None:
     # Behind one proxy: the client's address is the last in X-Forwarded-For.
     run.env["NEARER_PROXY_COUNT"] = "1"
     run.prepare()
-    people = run.seed(args.people + 1, reflections=1, prefix="visitor")
+    # One person for the first part, and fresh people for each swarm after
+    # it, so every box starts at the version stored.
+    people = run.seed(3 * args.people + 1, reflections=1, prefix="visitor")
+    crowds = [people[1 + n * args.people : 1 + (n + 1) * args.people] for n in range(3)]
     servers = {
         name: run.server(port, env={"NEARER_PERF_INSTANCE": name}).start()
         for name, port in INSTANCES.items()
@@ -186,8 +189,9 @@ def main() -> None:
         )
 
         harness.banner(f"Throughput: {args.people} people, no pause, {args.seconds:g} s each")
-        Visitor.seeded = people[1:]
+        Visitor.seeded = crowds[0]
         one = throughput(single, args.people, args.seconds)
+        Visitor.seeded = crowds[1]
         three = throughput(balanced, args.people, args.seconds)
         headers = ["through nginx", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors"]
         print(harness.table([["1 instance", *one], ["3 instances", *three]], headers))
@@ -195,7 +199,8 @@ def main() -> None:
         checks.append(("no errors with 1 or 3 instances", one[-1] == three[-1] == 0))
 
         harness.banner(f"Server b stops halfway through {args.seconds:g} s of saving")
-        Visitor.saving_only, Visitor.everyone, Visitor.statuses = True, [], Counter()
+        Visitor.seeded, Visitor.saving_only = crowds[2], True
+        Visitor.everyone, Visitor.statuses = [], Counter()
         with harness.Swarm(Visitor, balanced, args.people) as swarm:
             swarm.stats.reset_all()
             Visitor.servers = before = Counter()
