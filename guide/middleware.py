@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -78,6 +79,20 @@ class SessionRefreshMiddleware:
             if now - refreshed >= settings.NEARER_SESSION_REFRESH_SECONDS:
                 request.session[SESSION_REFRESHED_KEY] = now
         return response
+
+
+class AllowedMethodsMiddleware:
+    """Every page and download answers GET, HEAD and POST only; anything else gets a 405."""
+
+    ALLOWED = ("GET", "HEAD", "POST")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in self.ALLOWED:
+            return HttpResponseNotAllowed(self.ALLOWED)
+        return self.get_response(request)
 
 
 class BodySizeLimitMiddleware:

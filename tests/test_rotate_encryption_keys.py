@@ -116,3 +116,17 @@ def test_the_site_says_clearly_when_notes_cannot_be_opened(
     assert "A sentence only I know" not in content + caplog.text
     assert token not in content + caplog.text
     assert "could not be decrypted" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "keys", [[], ["not-a-key"], [KEY_A, "also not a key"]], ids=["empty", "malformed", "one-bad"]
+)
+def test_a_bad_key_list_is_named_in_one_line_without_a_traceback(settings, db, keys):
+    settings.NEARER_ENCRYPTION_KEYS = keys
+
+    with pytest.raises(CommandError) as refused:
+        rotate()
+
+    message = str(refused.value)
+    assert "NEARER_ENCRYPTION_KEYS" in message
+    assert "\n" not in message

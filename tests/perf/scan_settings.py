@@ -1,7 +1,8 @@
 """Nearer's production settings, for the wapiti scan only (tests/perf/scan.sh).
 
 The scan talks plain HTTP to 127.0.0.1, so cookies cannot be Secure (the
-scanner would drop its session and every form's CSRF cookie) and nothing
+scanner would drop its session and every form's CSRF cookie), nor so named
+__Host-, and nothing
 redirects to HTTPS. Static files are served from the source folders, so no
 collectstatic is needed. Everything else is as in production.
 """
@@ -10,6 +11,9 @@ from guide.settings import *  # noqa: F403
 
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# A __Host- cookie must be Secure.
+SESSION_COOKIE_NAME = "sessionid"
+CSRF_COOKIE_NAME = "csrftoken"
 SECURE_SSL_REDIRECT = False
 STORAGES = {
     **STORAGES,  # noqa: F405

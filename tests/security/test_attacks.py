@@ -259,3 +259,23 @@ def test_search_and_filters_are_not_sql(alice, bob, content, query):
     assert b"Bob&#x27;s words" not in response.content
     assert b"Bob's words" not in response.content
     assert Reflection.objects.count() == 2
+
+
+# Methods
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH", "TRACE", "PROPFIND", "OPTIONS"])
+def test_every_page_and_export_answers_405_to_methods_other_than_get_head_and_post(
+    alice, content, method
+):
+    client = Client()
+    client.force_login(alice)
+    pk = Reflection.objects.create(
+        user=alice, prompt=content[2], prompt_text=content[2].text, text="Mine"
+    ).pk
+    urls = [*every_url(content, pk), ("admin", "/admin/")]
+
+    answers = {name: client.generic(method, url).status_code for name, url in urls}
+
+    assert set(answers.values()) == {405}, answers
+    assert client.generic(method, reverse("home"))["Allow"] == "GET, HEAD, POST"

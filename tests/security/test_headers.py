@@ -118,3 +118,28 @@ def test_production_sends_hsts_secure_cookies_and_redirects_to_https():
     )
 
     assert result.stdout.split() == ["True"] * 5
+
+
+def test_production_cookies_carry_the_host_prefix():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_PATH, "
+        "s.CSRF_COOKIE_PATH, s.SESSION_COOKIE_DOMAIN, s.CSRF_COOKIE_DOMAIN)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=production_env(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    assert result.stdout.split() == [
+        "__Host-sessionid",
+        "__Host-csrftoken",
+        "/",
+        "/",
+        "None",
+        "None",
+    ]

@@ -11,12 +11,13 @@ under the first key are skipped, so it is safe to stop and run again.
 from cryptography.fernet import Fernet, InvalidToken
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import TextField, Value
 from django.db.models.functions import Cast
 
-from journeys.fields import EncryptedTextField, UndecryptableText, rotate
+from journeys.fields import EncryptedTextField, UndecryptableText, fernet, rotate
 
 
 def encrypted_columns() -> list[tuple[type, str]]:
@@ -68,6 +69,10 @@ class Command(BaseCommand):
     def handle(self, *args, batch_size: int, dry_run: bool, **options) -> None:
         if batch_size < 1:
             raise CommandError("--batch-size must be 1 or more.")
+        try:
+            fernet()
+        except ImproperlyConfigured as problem:  # one line naming the variable, no traceback
+            raise CommandError(str(problem)) from None
         unopened: list[str] = []
         for model, column in encrypted_columns():
             counts = self.rotate_column(model, column, batch_size, dry_run, unopened)
