@@ -59,11 +59,13 @@ class Journey(models.Model):
         return self.title
 
     def holds_peoples_data(self) -> bool:
-        """Whether anyone checked in on it, or wrote to or marked one of its stages."""
+        """Whether anyone checked in on it, or wrote to, marked or asked a
+        question together in one of its stages."""
         return (
             CheckIn.objects.filter(journey=self).exists()
             or StageProgress.objects.filter(stage__journey=self).exists()
             or Reflection.objects.filter(prompt__stage__journey=self).exists()
+            or TogetherQuestion.objects.filter(prompt__stage__journey=self).exists()
         )
 
 
@@ -134,6 +136,7 @@ class Stage(models.Model):
         return (
             StageProgress.objects.filter(stage=self).exists()
             or Reflection.objects.filter(prompt__stage=self).exists()
+            or TogetherQuestion.objects.filter(prompt__stage=self).exists()
         )
 
 
@@ -184,7 +187,11 @@ class Prompt(models.Model):
         return self.text
 
     def holds_peoples_data(self) -> bool:
-        return Reflection.objects.filter(prompt=self).exists()
+        """Whether anyone wrote to it or asked their partner to answer it together."""
+        return (
+            Reflection.objects.filter(prompt=self).exists()
+            or TogetherQuestion.objects.filter(prompt=self).exists()
+        )
 
 
 class UserDataQuerySet(models.QuerySet):

@@ -4,7 +4,7 @@ import pytest
 from django.db.models import ProtectedError
 from django.urls import reverse
 
-from journeys.models import CheckIn, Journey, Prompt, Stage, StageProgress
+from journeys.models import CheckIn, Journey, Prompt, Stage, StageProgress, TogetherQuestion
 from tests.conftest import make_user, write_notes
 from tests.test_admin import change_url, stage_form
 
@@ -127,3 +127,24 @@ def test_the_database_refuses_the_cascades_that_would_take_peoples_data(written)
         with pytest.raises(ProtectedError):
             content.delete()
     assert everything_is_still_there(written)
+
+
+@pytest.mark.django_db
+def test_a_question_asked_together_keeps_its_prompt_stage_and_journey(
+    staff_client, alice, bob, journey
+):
+    stage = journey.stages.get(slug="pace")
+    prompt = stage.prompts.first()
+    TogetherQuestion.objects.create(prompt=prompt, asked_by=alice, asked_of=bob)
+
+    page = staff_client.get(change_url(stage)).content.decode()
+    refused = staff_client.post(
+        reverse("admin:journeys_stage_delete", args=[stage.pk]), {"post": "yes"}
+    )
+
+    assert 'name="prompts-0-DELETE" disabled' in page
+    assert refused.status_code == 403
+    for content in (prompt, stage, journey):
+        assert content.holds_peoples_data()
+        with pytest.raises(ProtectedError):
+            content.delete()
