@@ -212,10 +212,14 @@ class ReflectionForm(forms.Form):
         **kwargs,
     ):
         """`prompt`: the question the box is under (each box's ids are its own);
-        `reflection`: the one the box now saves into."""
+        `reflection`: the one the box holds and now saves into."""
         kwargs.setdefault("auto_id", f"p{prompt.pk}-%s")
         if reflection is not None:
-            kwargs["initial"] = {"reflection": reflection.pk, "version": reflection.version}
+            kwargs["initial"] = {
+                "reflection": reflection.pk,
+                "version": reflection.version,
+                "text": reflection.text,
+            }
         super().__init__(*args, **kwargs)
         if autofocus:
             self.fields["text"].widget.attrs["autofocus"] = True

@@ -153,7 +153,7 @@ def test_it_shows_the_three_newest_and_links_to_all_of_them_in_my_reflections(
     alice_client, alice, everyones_prompt
 ):
     for n in range(5):
-        write(alice, everyones_prompt, f"Entry {n}", timezone.now() - timedelta(days=n))
+        write(alice, everyones_prompt, f"Entry {n}", timezone.now() - timedelta(days=n + 1))
 
     content = alice_client.get(stage_url()).content.decode()
 
@@ -169,7 +169,7 @@ def test_each_prompt_shows_its_own_newest_whatever_the_others_hold(
 ):
     recovering = Prompt.objects.get(stage__slug="listening", position=2)
     for n in range(5):
-        write(alice, everyones_prompt, f"Many {n}", timezone.now() - timedelta(days=n))
+        write(alice, everyones_prompt, f"Many {n}", timezone.now() - timedelta(days=n + 1))
     write(alice, recovering, "Few 0", timezone.now() - timedelta(days=9))
     write(alice, recovering, "Few 1", timezone.now() - timedelta(days=10))
 
@@ -340,3 +340,34 @@ def test_an_editors_change_shows_at_once_though_the_journey_is_cached(
     stage.published = False
     stage.save()
     assert alice_client.get(stage_url()).status_code == 404
+
+
+# Coming back the same day
+
+
+def test_coming_back_the_same_day_the_box_holds_todays_reflection_to_go_on_with(
+    alice_client, alice, everyones_prompt
+):
+    write(alice, everyones_prompt, "Yesterday's words", timezone.now() - timedelta(days=1))
+    today = write(alice, everyones_prompt, "This morning's words")
+
+    content = alice_client.get(stage_url()).content.decode()
+    box = content[content.index(f'id="form-{everyones_prompt.pk}"') :]
+
+    assert "This morning&#x27;s words</textarea>" in box
+    assert f'name="reflection" value="{today.pk}"' in box
+    assert f'name="version" value="{today.version}"' in box
+    earlier = box[box.index('class="earlier"') :]
+    assert "Yesterday&#x27;s words" in earlier
+    assert "This morning" not in earlier
+
+
+def test_a_reflection_of_an_earlier_day_is_not_put_back_in_the_box(
+    alice_client, alice, everyones_prompt
+):
+    write(alice, everyones_prompt, "Yesterday's words", timezone.now() - timedelta(days=1))
+
+    content = alice_client.get(stage_url()).content.decode()
+
+    assert f'id="p{everyones_prompt.pk}-text">\n</textarea>' in content
+    assert "Yesterday&#x27;s words" in content

@@ -9,6 +9,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -61,8 +62,9 @@ def _with_my_reflections(request: HttpRequest, prompts) -> list[Prompt]:
     (`my_count`) and the newest few (`my_reflections`)."""
     mine = Reflection.objects.for_user(request.user)
     newest = Prefetch(
+        # One more than are shown: today's may go in the box instead.
         "reflections",
-        mine.select_related("share").order_by("-created", "-pk")[:EARLIER_SHOWN],
+        mine.select_related("share").order_by("-created", "-pk")[: EARLIER_SHOWN + 1],
         "my_reflections",
     )
     counted = prompts.annotate(
@@ -73,12 +75,20 @@ def _with_my_reflections(request: HttpRequest, prompts) -> list[Prompt]:
 
 def with_forms(prompts: list[Prompt], failed: ReflectionForm | None = None, failed_prompt=None):
     """Each prompt with the form of its box: the one that failed to save
-    (its error and text shown), or an empty one."""
+    (its error and text shown); else today's reflection, to go on with, and
+    taken out of the list below; else an empty one."""
+    today = timezone.localdate()
     for prompt in prompts:
+        newest = prompt.my_reflections[0] if prompt.my_reflections else None
+        prompt.in_box = 0
         if failed is not None and prompt.pk == failed_prompt.pk:
             prompt.form = failed
+        elif newest and timezone.localdate(newest.created) == today:
+            prompt.form = ReflectionForm(prompt=prompt, reflection=newest)
+            prompt.in_box = 1
         else:
             prompt.form = ReflectionForm(prompt=prompt)
+        prompt.my_reflections = prompt.my_reflections[prompt.in_box :][:EARLIER_SHOWN]
     return prompts
 
 
@@ -115,6 +125,7 @@ def _new_reflection_box(
     if prompt is None:
         raise Http404
     prompt.form = ReflectionForm(prompt=prompt, autofocus=True)
+    prompt.in_box, prompt.my_reflections = 0, prompt.my_reflections[:EARLIER_SHOWN]
     ctx = {"stage": stage, "prompt": prompt, **partner_pieces(request, [prompt])}
     return render(request, f"{STAGE_PAGE}#prompt", ctx)
 
@@ -203,7 +214,7 @@ def preview(request: HttpRequest, stage: Stage, content: dict, role: str) -> Htt
         prompt = Prompt(stage=shown, pk=values["id"] or unused + len(prompts))
         for name in ("position", "text", "help_text", "audience"):
             setattr(prompt, name, values[name])
-        prompt.my_count, prompt.my_reflections = 0, []
+        prompt.my_count, prompt.my_reflections, prompt.in_box = 0, [], 0
         prompts.append(prompt)
     index = next((i for i, s in enumerate(siblings) if s.pk == stage.pk), len(siblings))
     ctx = {

@@ -1,13 +1,19 @@
 """Writing without losing a word: the edit page in two tabs, coming back to a
 stage the same day, leaving while a save waits, clearing a box."""
 
+import re
+
 from django.contrib.auth.models import User
 from playwright.sync_api import Browser, expect
 
 from journeys.models import Prompt, Reflection
 from tests.browser.test_walk import (
+    SAVED,
     new_person_page,
+    open_stage,
+    prompt_section,
     sign_up,
+    status_of,
 )
 
 
@@ -38,4 +44,36 @@ def test_a_stale_edit_tab_saves_its_text_at_once_as_a_separate_reflection(
         "Finished in the second tab.",
     ]
     assert len({r.prompt_id for r in Reflection.objects.all()}) == 1
+    assert problems == []
+
+
+def test_back_on_a_stage_the_same_day_the_box_holds_todays_reflection_to_go_on_with(
+    browser: Browser, live_server, journey
+):
+    page, problems = new_person_page(browser, live_server)
+    sign_up(page, "hazel")
+    open_stage(page)
+    box = prompt_section(page).get_by_label("Write your reflection")
+    box.press_sequentially("Morning thoughts.", delay=10)
+    expect(status_of(prompt_section(page))).to_have_text(SAVED, timeout=10_000)
+
+    page.goto("/reflections/")
+    open_stage(page)
+
+    section = prompt_section(page)
+    box = section.get_by_label("Write your reflection")
+    expect(box).to_have_value("Morning thoughts.")
+    expect(section.locator(".earlier")).to_have_count(0)
+    box.press("End")
+    box.press_sequentially(" And the evening.", delay=10)
+    expect(section.locator("input[name=version]")).to_have_value("2", timeout=10_000)
+    assert list(Reflection.objects.values_list("text", flat=True)) == [
+        "Morning thoughts. And the evening."
+    ]
+
+    section.get_by_role("link", name="Start a new reflection").click()
+    section = prompt_section(page)
+    expect(section.get_by_label("Write your reflection")).to_have_value("")
+    expect(section.locator(".earlier__date")).to_have_text([re.compile(r"^Today at \d\d:\d\d$")])
+    expect(section.locator(".earlier__text")).to_have_text("Morning thoughts. And the evening.")
     assert problems == []
