@@ -105,7 +105,9 @@ def test_sharing_is_one_reflection_at_a_time(alice, bob, linked, prompt):
 
 
 def test_the_share_button_says_the_partner_sees_later_edits(alice, linked, prompt):
-    write(alice, prompt, "Alice wrote first thoughts")
+    # Written yesterday: today's would be back in its box, to go on with.
+    earlier = write(alice, prompt, "Alice wrote first thoughts")
+    Reflection.objects.filter(pk=earlier.pk).update(created=timezone.now() - timedelta(days=1))
 
     page = stage_page(signed_in(alice))
 
