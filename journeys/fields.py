@@ -1,4 +1,4 @@
-"""Text encrypted at rest with keys from the environment.
+"""Text (and a few numbers) encrypted at rest with keys from the environment.
 
 MultiFernet gives authenticated encryption with several keys: the first key
 encrypts, every key decrypts, so keys can be rotated without downtime
@@ -9,8 +9,9 @@ from functools import cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
 
@@ -81,3 +82,30 @@ class EncryptedTextField(models.TextField):
         if value is None:
             return value
         return encrypt(value)
+
+
+class EncryptedIntegerField(EncryptedTextField):
+    """A whole number stored as a Fernet token like the notes, and read back as an int.
+
+    For a health answer (how ready someone feels) that nothing filters,
+    orders or adds up in SQL; every token differs, so such lookups would be
+    meaningless.
+    """
+
+    def from_db_value(self, value, expression, connection):
+        value = super().from_db_value(value, expression, connection)
+        return None if value is None else int(value)
+
+    def to_python(self, value):
+        if value is None or isinstance(value, int):
+            return value
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            raise ValidationError(_("Enter a whole number."), code="invalid") from None
+
+    @sensitive_variables("value")
+    def get_prep_value(self, value):
+        if value is None:
+            return None
+        return encrypt(str(self.to_python(value)))

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from journeys.fields import EncryptedTextField
+from journeys.fields import EncryptedIntegerField, EncryptedTextField
 
 REFLECTION_MAX_LENGTH = 20_000
 CHECK_IN_NOTE_MAX_LENGTH = 2_000
@@ -338,7 +338,8 @@ class CheckIn(models.Model):
     )
     journey = models.ForeignKey(Journey, on_delete=models.PROTECT, related_name="check_ins")
     created = models.DateTimeField(default=timezone.now)
-    readiness = models.PositiveSmallIntegerField(
+    # How ready someone feels is health data: encrypted at rest like the note.
+    readiness = EncryptedIntegerField(
         choices=Readiness, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     note = EncryptedTextField(blank=True)

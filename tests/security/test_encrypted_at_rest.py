@@ -78,3 +78,16 @@ def test_the_sqlite_file_holds_none_of_what_was_written(written, tmp_path):
     for sentence in SENTENCES:
         for encoding in ("utf-8", "utf-16-le", "utf-16-be"):
             assert sentence.encode(encoding) not in data
+
+
+@pytest.mark.django_db(transaction=True)
+def test_how_ready_someone_felt_is_stored_encrypted_and_read_back_as_a_number(written, alice):
+    from journeys.models import CheckIn
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT readiness FROM journeys_checkin")
+        (stored,) = cursor.fetchone()
+
+    assert str(stored).startswith("gAAAAA")
+    assert CheckIn.objects.get(user=alice).readiness == 4
+    assert list(CheckIn.objects.values_list("readiness", flat=True)) == [4]
