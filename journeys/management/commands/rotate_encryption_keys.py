@@ -49,7 +49,7 @@ def stored_tokens(model, column: str, batch_size: int):
 
 class Command(BaseCommand):
     help = (
-        "Re-encrypts every reflection and check-in note with the first key in "
+        "Re-encrypts every reflection and check-in (answer and note) with the first key in "
         "NEARER_ENCRYPTION_KEYS, so older keys can then be removed."
     )
 
