@@ -89,6 +89,8 @@ def test_the_preview_shows_the_draft_as_each_role_would_see_it(
     content = page.content.decode()
     assert page.status_code == 200
     assert "Draft preview" in content
+    for prompt in stage.prompts.all():
+        assert f"/prompts/{prompt.pk}/save/" not in content
     assert "Listen <em>slowly</em>" in content
     assert shown in content
     assert hidden not in content

@@ -204,14 +204,15 @@ def preview(request: HttpRequest, stage: Stage, content: dict, role: str) -> Htt
     for name in ("title", "slug", "summary", "body"):
         setattr(shown, name, content[name])
     siblings = list(Stage.objects.published().filter(journey=stage.journey))
-    # The page addresses each question by its id; one the draft adds has none
-    # yet, so it borrows one no prompt has.
+    # The page addresses each question by its id. Each borrows one no prompt
+    # has (a question the draft adds has none yet), so nothing an editor types
+    # in a preview is saved as a reflection on a live question.
     unused = (Prompt.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
     prompts = []
     for values in sorted(content["prompts"], key=lambda p: p["position"]):
         if values["retired"] or values["audience"] not in (Audience.EVERYONE, role):
             continue
-        prompt = Prompt(stage=shown, pk=values["id"] or unused + len(prompts))
+        prompt = Prompt(stage=shown, pk=unused + len(prompts))
         for name in ("position", "text", "help_text", "audience"):
             setattr(prompt, name, values[name])
         prompt.my_count, prompt.my_reflections, prompt.in_box = 0, [], 0
