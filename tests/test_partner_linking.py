@@ -225,3 +225,15 @@ def test_the_privacy_page_says_what_linking_shares_and_never_shares(client):
     page = client.get(reverse("privacy")).content.decode()
 
     assert "What linking shares" in page and "What it never shares" in page
+
+
+def test_linking_and_unlinking_send_no_email_to_anyone(alice, bob, mailoutbox):
+    alice.email, bob.email = "alice@example.org", "bob@example.org"
+    alice.save()
+    bob.save()
+    code = invite(signed_in(alice))
+
+    join(signed_in(bob), code)
+    signed_in(alice).post(reverse("journeys:partner_unlink"))
+
+    assert mailoutbox == []
