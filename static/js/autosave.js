@@ -13,6 +13,8 @@ Autosave on the stage page: the little htmx cannot do by itself under our CSP.
   reader hears "Not saved yet" once, not at every retry; an answer with the
   same words in the status ("Saved at 14:02") updates only the rest.
 - Mark the page, so the "saves by itself" note shows only when it does.
+- While a box holds words not yet saved (a save waiting, under way or
+  failed), leaving the page asks the browser's "Leave page?" first.
 */
 (function () {
   "use strict";
@@ -85,10 +87,43 @@ Autosave on the stage page: the little htmx cannot do by itself under our CSP.
   document.addEventListener("htmx:timeout", notSaved);
   document.addEventListener("htmx:responseError", notSaved);
 
+  function boxOf(form) {
+    return form.querySelector("textarea");
+  }
+
+  document.addEventListener("input", function (event) {
+    var form = formOf(event.target);
+    if (form) {
+      form.nearerUnsaved = true;
+    }
+  });
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = formOf(event.detail.elt);
+    if (form && event.detail.elt === form) {
+      form.nearerSending = boxOf(form).value;
+    }
+  });
+
+  window.addEventListener("beforeunload", function (event) {
+    var forms = document.querySelectorAll("form[data-autosave]");
+    var unsaved = Array.prototype.some.call(forms, function (form) {
+      return form.nearerUnsaved;
+    });
+    if (unsaved) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+
   document.addEventListener("htmx:afterRequest", function (event) {
     var form = formOf(event.detail.elt);
     var xhr = event.detail.xhr;
     if (form && event.detail.elt === form && xhr) {
+      // Saved (or kept beside another tab's), and nothing typed since it was sent.
+      if ((xhr.status === 200 || xhr.status === 409) && boxOf(form).value === form.nearerSending) {
+        form.nearerUnsaved = false;
+      }
       if (xhr.status === 200) {
         form.nearerWait = null;
       } else if (xhr.status === 401 || xhr.status === 503) {

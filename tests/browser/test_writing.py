@@ -3,8 +3,10 @@ stage the same day, leaving while a save waits, clearing a box."""
 
 import re
 
+import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import Browser, expect
+from playwright.sync_api import Error as PlaywrightError
 
 from journeys.models import Prompt, Reflection
 from tests.browser.test_walk import (
@@ -77,3 +79,33 @@ def test_back_on_a_stage_the_same_day_the_box_holds_todays_reflection_to_go_on_w
     expect(section.locator(".earlier__date")).to_have_text([re.compile(r"^Today at \d\d:\d\d$")])
     expect(section.locator(".earlier__text")).to_have_text("Morning thoughts. And the evening.")
     assert problems == []
+
+
+def test_leaving_while_a_save_has_failed_asks_first_and_not_once_it_is_saved(
+    browser: Browser, live_server, journey
+):
+    page, _problems = new_person_page(browser, live_server)
+    sign_up(page, "rowan")
+    open_stage(page)
+    section = prompt_section(page)
+    box = section.get_by_label("Write your reflection")
+    questions = []
+    page.on("dialog", lambda dialog: (questions.append(dialog.type), dialog.dismiss()))
+
+    page.route("**/save/", lambda route: route.abort())
+    box.press_sequentially("Words the network lost.", delay=10)
+    expect(status_of(section)).to_contain_text("Not saved yet", timeout=10_000)
+    # Answering "Stay" to the browser's question stops the navigation.
+    with pytest.raises(PlaywrightError, match="ERR_ABORTED"):
+        page.goto("/reflections/")
+
+    assert questions == ["beforeunload"]
+    assert page.url.endswith(f"/journeys/{journey.slug}/listening/")
+
+    page.unroute("**/save/")
+    box.press_sequentially(" Saved now.", delay=10)
+    expect(status_of(section)).to_have_text(SAVED, timeout=10_000)
+    page.goto("/reflections/")
+
+    assert questions == ["beforeunload"]
+    expect(page.get_by_role("heading", level=1)).to_have_text("My reflections")
