@@ -399,3 +399,17 @@ def test_a_stranger_cannot_share_into_someone_elses_pair(alice, bob, linked, pro
     share(signed_in(carol), reflection)
 
     assert "Carol wrote words" not in shared_page(signed_in(bob))
+
+
+def test_without_javascript_sharing_returns_to_the_same_reflection_on_the_page(
+    alice, linked, prompt
+):
+    reflection = write(alice, prompt, "Alice wrote about accepting")
+    stage = reverse("journeys:stage", args=["together", "accepting"])
+    url = reverse("journeys:partner_sharing", args=[reflection.pk])
+
+    response = signed_in(alice).post(url, {"action": "share", "back": f"{stage}#sharing-1"})
+    elsewhere = signed_in(alice).post(url, {"action": "stop", "back": "https://example.org/"})
+
+    assert response["Location"] == f"{stage}#sharing-1"
+    assert elsewhere["Location"] == reverse("journeys:reflections")
