@@ -221,6 +221,15 @@ class ReflectionQuerySet(UserDataQuerySet):
         )
         return version + 1 if changed else None
 
+    def remove(self, pk: int, version: int) -> "Reflection | None":
+        """Deletes the reflection if it is still at `version`, and returns it
+        as it was, for Undo; None when another tab saved it since (or it is
+        not among these reflections)."""
+        reflection = self.filter(pk=pk, version=version).first()
+        if reflection is None or not self.filter(pk=pk, version=version).delete()[0]:
+            return None
+        return reflection
+
 
 class Reflection(models.Model):
     user = models.ForeignKey(

@@ -283,6 +283,60 @@ def test_an_empty_box_is_not_saved_and_says_so_quietly(alice_client, prompt):
     assert not Reflection.objects.exists()
 
 
+def test_emptying_the_box_of_a_saved_reflection_removes_it_with_an_undo(
+    alice_client, alice, prompt
+):
+    reflection = write(alice, prompt, "Words I took back <b>today</b>")
+
+    response = alice_client.post(
+        save_url(prompt), {"text": "", "reflection": reflection.pk, "version": 1}, **HTMX
+    )
+    content = response.content.decode()
+
+    assert response.status_code == 200
+    assert "Nothing to save yet." not in content
+    assert "Removed." in content
+    assert 'data-undo-text="Words I took back &lt;b&gt;today&lt;/b&gt;">Undo</button>' in content
+    # The box starts a new reflection from now on.
+    assert f'id="ids-{prompt.pk}" hx-swap-oob="true"' in content
+    assert 'name="reflection" id=' in content and 'name="reflection" value' not in content
+    assert not Reflection.objects.exists()
+
+
+def test_emptying_a_box_another_tab_saved_since_removes_nothing(alice_client, alice, prompt):
+    reflection = write(alice, prompt, "Saved in another tab")
+    Reflection.objects.filter(pk=reflection.pk).update(version=2)
+
+    response = alice_client.post(
+        save_url(prompt), {"text": "", "reflection": reflection.pk, "version": 1}, **HTMX
+    )
+
+    assert "Not removed" in response.content.decode()
+    assert Reflection.objects.filter(pk=reflection.pk).exists()
+
+
+def test_emptying_a_box_never_removes_another_persons_reflection(alice_client, bob, prompt):
+    bobs = write(bob, prompt, "Bob's words")
+
+    alice_client.post(save_url(prompt), {"text": "", "reflection": bobs.pk, "version": 1}, **HTMX)
+
+    assert Reflection.objects.filter(pk=bobs.pk).exists()
+
+
+def test_without_javascript_emptying_a_saved_box_removes_it_and_says_so(
+    alice_client, alice, prompt
+):
+    reflection = write(alice, prompt, "Gone soon")
+
+    response = alice_client.post(
+        save_url(prompt), {"text": "", "reflection": reflection.pk, "version": 1}
+    )
+
+    assert response.status_code == 302
+    assert [str(m) for m in get_messages(response.wsgi_request)] == ["Removed."]
+    assert not Reflection.objects.exists()
+
+
 def test_without_javascript_an_empty_box_goes_back_saying_nothing_to_save(alice_client, prompt):
     response = alice_client.post(save_url(prompt), {"text": ""})
 

@@ -24,6 +24,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
@@ -39,6 +40,9 @@ logger = logging.getLogger(__name__)
 
 # What the form's hx-trigger listens for to save again (see save_retry).
 RETRY_EVENT = "nearer-retry"
+CHANGED_ELSEWHERE = _lazy(
+    "Not removed: it had been changed in another tab since, so it is kept in My reflections."
+)
 
 
 def _prompt_for(request: HtmxHttpRequest, journey_slug: str, stage_slug: str, prompt_id: int):
@@ -60,9 +64,11 @@ def save_reflection(
     form = ReflectionForm(request.POST, prompt=prompt)
     if not form.is_valid():
         return _not_saved(request, prompt, form, "invalid", status=422)
-    if form.is_empty:
+    if form.is_empty and not form.cleaned_data["reflection"]:
         return _nothing_to_save(request, prompt, form)
     try:
+        if form.is_empty:
+            return _removed(request, prompt, form.cleaned_data)
         reflection, other = _save(request, prompt, form.cleaned_data)
     except DatabaseError as error:
         if database_is_busy(error):
@@ -126,6 +132,23 @@ def _status_ctx(prompt: Prompt, form: ReflectionForm, state: str) -> dict:
         "state": state,
         "retry_url": reverse("journeys:save_retry", args=[stage.journey.slug, stage.slug]),
     }
+
+
+def _removed(request: HtmxHttpRequest, prompt: Prompt, data: dict) -> HttpResponse:
+    """The box of a saved reflection was emptied: the reflection goes, as a
+    save would have changed it, unless another tab saved it since."""
+    mine = Reflection.objects.for_user(request.user).filter(prompt=prompt)
+    removed = mine.remove(data["reflection"], data["version"])
+    if not request.htmx:
+        if removed:
+            messages.success(request, _("Removed."))
+        else:
+            messages.info(request, CHANGED_ELSEWHERE)
+        return redirect(_stage_url(prompt))
+    state = "removed" if removed else "changed_elsewhere"
+    # The box saves into a new reflection from now on.
+    ctx = {**_status_ctx(prompt, ReflectionForm(prompt=prompt), state), "removed": removed}
+    return render(request, f"{STAGE_PAGE}#save-response", ctx)
 
 
 def _nothing_to_save(request: HtmxHttpRequest, prompt: Prompt, form: ReflectionForm):

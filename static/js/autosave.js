@@ -13,6 +13,8 @@ Autosave on the stage page: the little htmx cannot do by itself under our CSP.
   reader hears "Not saved yet" once, not at every retry; an answer with the
   same words in the status ("Saved at 14:02") updates only the rest.
 - Mark the page, so the "saves by itself" note shows only when it does.
+- "Removed. Undo" (a saved reflection's box was emptied): Undo puts the
+  words back in the box and saves them again.
 - While a box holds words not yet saved (a save waiting, under way or
   failed), leaving the page asks the browser's "Leave page?" first.
 */
@@ -103,6 +105,20 @@ Autosave on the stage page: the little htmx cannot do by itself under our CSP.
     if (form && event.detail.elt === form) {
       form.nearerSending = boxOf(form).value;
     }
+  });
+
+  // "Removed. Undo": the words go back in the box and save as a reflection again.
+  document.addEventListener("click", function (event) {
+    var undo = event.target.closest && event.target.closest(".undo-remove");
+    var form = formOf(undo);
+    if (!form) {
+      return;
+    }
+    var box = boxOf(form);
+    box.value = undo.getAttribute("data-undo-text");
+    box.focus();
+    form.nearerUnsaved = true;
+    htmx.trigger(form, RETRY_EVENT);
   });
 
   window.addEventListener("beforeunload", function (event) {

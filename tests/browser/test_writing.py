@@ -109,3 +109,28 @@ def test_leaving_while_a_save_has_failed_asks_first_and_not_once_it_is_saved(
 
     assert questions == ["beforeunload"]
     expect(page.get_by_role("heading", level=1)).to_have_text("My reflections")
+
+
+def test_emptying_a_saved_box_removes_the_reflection_and_undo_brings_it_back(
+    browser: Browser, live_server, journey
+):
+    page, problems = new_person_page(browser, live_server)
+    sign_up(page, "linden")
+    open_stage(page)
+    section = prompt_section(page)
+    box = section.get_by_label("Write your reflection")
+    box.press_sequentially("Not what I meant.", delay=10)
+    expect(status_of(section)).to_have_text(SAVED, timeout=10_000)
+
+    box.select_text()
+    box.press("Delete")
+
+    expect(status_of(section)).to_have_text("Removed. Undo", timeout=10_000)
+    assert not Reflection.objects.exists()
+
+    status_of(section).get_by_role("button", name="Undo").click()
+
+    expect(box).to_have_value("Not what I meant.")
+    expect(status_of(section)).to_have_text(SAVED, timeout=10_000)
+    assert list(Reflection.objects.values_list("text", flat=True)) == ["Not what I meant."]
+    assert problems == []
