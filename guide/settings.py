@@ -303,7 +303,10 @@ NEARER_PERMISSIONS_POLICY = [
 # percent-encoded, that is 240 KB. Bodies over 512 KB, uploads included, are
 # refused with a 413 (guide/middleware.py) before they are read.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 512 * 1024
-DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
+# The care-team summary posts one field for each reflection chosen, and a
+# person who has written for a year may choose hundreds; the body's size
+# above bounds what so many fields can cost.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 512 * 1024
 
 # TLS ends at the proxy (nginx), which tells us the original scheme.

@@ -354,3 +354,17 @@ def test_it_reads_the_same_few_queries_however_many_reflections_are_chosen(
         compose(alice_client, "show", whole_stages=stages, period="all")
     with django_assert_max_num_queries(15):
         alice_client.get(URL)
+
+
+def test_hundreds_of_reflections_can_be_chosen_one_by_one(alice_client, alice, journey):
+    prompt = Prompt.objects.filter(stage__journey=journey).first()
+    Reflection.objects.bulk_create(
+        Reflection(user=alice, prompt=prompt, prompt_text=prompt.text, text=f"Entry {n}.")
+        for n in range(300)
+    )
+    every_one = list(Reflection.objects.for_user(alice).values_list("pk", flat=True))
+
+    response = compose(alice_client, "show", reflections=every_one)
+
+    assert response.status_code == 200
+    assert response.content.decode().count('<div class="summary-doc__entry">') == 300
