@@ -183,7 +183,8 @@ def session(url: str, environment: Environment | None = None) -> FastHttpSession
 
 
 def csrf_token(client: FastHttpSession) -> str:
-    return next((c.value for c in client.cookiejar if c.name == "csrftoken"), "")
+    """The CSRF cookie's value (named __Host-csrftoken in production)."""
+    return next((c.value for c in client.cookiejar if c.name.endswith("csrftoken")), "")
 
 
 def post(client: FastHttpSession, path: str, data: dict, **kw) -> FastResponse:
