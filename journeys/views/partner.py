@@ -203,14 +203,21 @@ def sharing(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 def partner_pieces(request: HttpRequest, prompts: list[Prompt] = ()) -> dict:
     """What the stage page and My reflections show of the partner: who,
-    when linked, and on each prompt (`together`) the question the two answer
-    together, if any. Nothing at all when not linked."""
+    when linked, and on each prompt the question the two answer together
+    (`together`) and the reflection its box holds (`in_box_reflection`), to
+    share. Nothing at all when not linked."""
     partner = partners.partner_of(request.user)
     if partner and prompts:
         ours = TogetherQuestion.objects.for_user(request.user)
         asked = {q.prompt_id: q for q in ours.filter(prompt__in=[p.pk for p in prompts])}
+        in_boxes = [p.form.initial.get("reflection") for p in prompts if hasattr(p, "form")]
+        mine = Reflection.objects.for_user(request.user).select_related("share")
+        boxed = {r.pk: r for r in mine.filter(pk__in=[pk for pk in in_boxes if pk])}
         for prompt in prompts:
             prompt.together = asked.get(prompt.pk)
+            # Today's reflection goes on in the box, out of the list below.
+            form = getattr(prompt, "form", None)
+            prompt.in_box_reflection = boxed.get(form.initial.get("reflection")) if form else None
     return {"partner": partner}
 
 

@@ -65,7 +65,7 @@ def test_two_partners_link_share_answer_together_compare_and_unlink(
     alice_page.goto("/journeys/together/accepting/")
     alice_page.get_by_role("button", name="Share with bob").click()
     expect(alice_page.get_by_text("Shared with bob")).to_be_visible()
-    alice_page.locator(".earlier").scroll_into_view_if_needed()
+    alice_page.locator(".sharing").first.scroll_into_view_if_needed()
     if javascript:
         alice_page.screenshot(path=SCREENSHOTS / "partner-stage-390.png")
     bob_page.goto("/partner/shared/")
