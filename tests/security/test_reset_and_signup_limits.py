@@ -94,21 +94,20 @@ def test_the_limits_are_in_the_readme(settings):
 # Timing, through a real server: the email goes after the answer.
 
 
-def median_reset_time(url: str, email: str, token: str, cookie: str, times: int) -> float:
+def reset_time(url: str, email: str, token: str, cookie: str) -> float:
+    """One request on a connection of its own, as gunicorn's sync workers serve them."""
     parts = urllib.parse.urlsplit(url)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
     body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "email": email}).encode()
     headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
-    took = []
-    for _request in range(times):
-        started = time.perf_counter()
-        connection.request("POST", "/accounts/password_reset/", body, headers)
-        response = connection.getresponse()
-        response.read()
-        took.append(time.perf_counter() - started)
-        assert response.status == 302
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    started = time.perf_counter()
+    connection.request("POST", "/accounts/password_reset/", body, headers)
+    response = connection.getresponse()
+    response.read()
+    took = time.perf_counter() - started
     connection.close()
-    return statistics.median(took)
+    assert response.status == 302
+    return took
 
 
 class SlowMail:
@@ -140,9 +139,12 @@ def test_a_reset_takes_as_long_for_a_registered_address_as_for_an_unknown_one(
     token = html.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
     page.close()
 
-    registered = median_reset_time(live_server.url, "alice@example.org", token, cookie, 50)
-    unknown = median_reset_time(live_server.url, "nobody@example.org", token, cookie, 50)
+    # Taken in turns, so a busy moment of the machine weighs on both alike.
+    registered, unknown = [], []
+    for _pair in range(50):
+        registered.append(reset_time(live_server.url, "alice@example.org", token, cookie))
+        unknown.append(reset_time(live_server.url, "nobody@example.org", token, cookie))
+    registered, unknown = statistics.median(registered), statistics.median(unknown)
 
-    # The email alone takes 20 ms; sent in the request, it shows in every answer.
     print(f"median: registered {registered * 1000:.1f} ms, unknown {unknown * 1000:.1f} ms")
-    assert abs(registered - unknown) < 0.005, (registered, unknown)
+    assert abs(registered - unknown) < 0.010, (registered, unknown)
