@@ -212,10 +212,12 @@ def test_without_javascript_a_save_goes_back_to_the_prompt_saying_saved(alice_cl
     response = alice_client.post(save_url(prompt), {"text": "Typed with JS off"})
 
     assert response.status_code == 302
-    assert response["Location"] == f"{stage_url(prompt)}#prompt-{prompt.pk}"
-    assert [str(m) for m in get_messages(response.wsgi_request)] == ["Saved."]
+    assert response["Location"] == f"{stage_url(prompt)}?saved={prompt.pk}#prompt-{prompt.pk}"
     page = alice_client.get(response["Location"]).content.decode()
     assert "Typed with JS off" in page
+    # "Saved." in the prompt's own status, where the page lands, not at its top.
+    assert f'id="status-{prompt.pk}" role="status">Saved.</p>' in page
+    assert '<p class="notice notice--success">Saved.</p>' not in page
 
 
 def test_without_javascript_each_save_starts_a_new_reflection(alice_client, prompt):

@@ -94,9 +94,12 @@ def _save(request: HtmxHttpRequest, prompt: Prompt, data: dict):
     return Reflection.start(request.user, prompt, text), other
 
 
-def _stage_url(prompt: Prompt) -> str:
+def _stage_url(prompt: Prompt, saved: bool = False) -> str:
+    """The stage page at the prompt; after a save without JavaScript, with
+    "Saved." in that prompt's status, where the page lands (see stage_page)."""
     url = reverse("journeys:stage", args=[prompt.stage.journey.slug, prompt.stage.slug])
-    return f"{url}#prompt-{prompt.pk}"
+    query = f"?saved={prompt.pk}" if saved else ""
+    return f"{url}{query}#prompt-{prompt.pk}"
 
 
 def _saved(
@@ -111,9 +114,7 @@ def _saved(
                     "both, what you wrote here is saved as a new reflection."
                 ),
             )
-        else:
-            messages.success(request, _("Saved."))
-        return redirect(_stage_url(prompt))
+        return redirect(_stage_url(prompt, saved=not other))
     ctx = {
         "prompt": prompt,
         "state": "conflict" if other else "saved",

@@ -156,6 +156,8 @@ def stage_page(
         "previous": siblings[index - 1] if index > 0 else None,
         "next": siblings[index + 1] if index + 1 < len(siblings) else None,
         "preview": not (stage.published and stage.journey.published),
+        # After a save without JavaScript: "Saved." goes in that prompt's status.
+        "saved_here": request.GET.get("saved", ""),
         **partner_pieces(request, prompts),
     }
     return render(request, STAGE_PAGE, ctx, status=status)

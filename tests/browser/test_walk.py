@@ -122,7 +122,9 @@ def test_the_same_walk_works_with_javascript_off(browser: Browser, live_server, 
     section.get_by_label("Write your reflection").fill("Written with JavaScript off.")
     section.get_by_role("button", name="Save").click()
 
-    expect(page.get_by_text("Saved.", exact=True)).to_be_visible()
+    # Where the page lands, not above it off-screen.
+    expect(status_of(prompt_section(page))).to_have_text("Saved.")
+    expect(status_of(prompt_section(page))).to_be_in_viewport()
     assert page.url.endswith(f"#{section_id(page)}")
     expect(prompt_section(page).get_by_label("Write your reflection")).to_have_value(
         "Written with JavaScript off."
