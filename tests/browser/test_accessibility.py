@@ -34,6 +34,9 @@ WITHOUT_PURPOSE = """() => [...document.querySelectorAll(
 
 def violations_on(page: Page, name: str) -> list[str]:
     """Readable lines, one per violation and element, for the page open now."""
+    # A page that answers a form can show its error before its stylesheet has
+    # arrived; measured unstyled, every link is too small a target.
+    page.wait_for_load_state("load")
     results = axe.run(page, options=AXE_OPTIONS)
     lines = [
         f"{name} ({page.url}): [identify-input-purpose] the field {field!r} has no autocomplete"
