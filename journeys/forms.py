@@ -174,6 +174,10 @@ class ReflectionEditForm(forms.Form):
 # Writing on the stage page, and marking a stage
 
 
+# The id of the stage page's form (journeys/stage.html).
+STAGE_FORM_ID = "stage-form"
+
+
 class ReflectionForm(forms.Form):
     """A reflection written in the box under a prompt.
 
@@ -211,18 +215,28 @@ class ReflectionForm(forms.Form):
         autofocus: bool = False,
         **kwargs,
     ):
-        """`prompt`: the question the box is under (each box's ids are its own);
-        `reflection`: the one the box holds and now saves into."""
-        kwargs.setdefault("auto_id", f"p{prompt.pk}-%s")
+        """`prompt`: the question the box is under (each box's names and ids
+        are its own); `reflection`: the one the box holds and now saves into."""
         if reflection is not None:
             kwargs["initial"] = {
                 "reflection": reflection.pk,
                 "version": reflection.version,
                 "text": reflection.text,
             }
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, prefix=f"p{prompt.pk}", auto_id="%s", **kwargs)
+        self.prompt = prompt
+        # Every box on the stage page belongs to the page's one form, so that
+        # without JavaScript any of its buttons sends every box (see stage.html).
+        for field in self.fields.values():
+            field.widget.attrs["form"] = STAGE_FORM_ID
         if autofocus:
             self.fields["text"].widget.attrs["autofocus"] = True
+
+    @property
+    def was_sent(self) -> bool:
+        """Whether the request carried this box at all: a mark sent by htmx
+        carries none, the page's form without JavaScript carries them all."""
+        return self.is_bound and self.add_prefix("text") in self.data
 
     def clean(self) -> dict:
         data = super().clean()

@@ -49,9 +49,9 @@ urlpatterns: list = [
         name="signed_in_again",
     ),
     path(
-        "journeys/<slug:journey_slug>/<slug:stage_slug>/progress/",
-        stages.stage_progress,
-        name="stage_progress",
+        "journeys/<slug:journey_slug>/<slug:stage_slug>/save/",
+        autosave.save_stage,
+        name="save_stage",
     ),
     # Last: it takes any second slug, so fixed addresses such as check-ins/ go above.
     path("journeys/<slug:journey_slug>/<slug:stage_slug>/", stages.stage, name="stage"),

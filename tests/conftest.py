@@ -35,6 +35,17 @@ def make_user(username: str, role: str = Role.NOT_SAID) -> User:
     return user
 
 
+def box(prompt, text: str, reflection=None, version=None) -> dict:
+    """What the box under a prompt on the stage page sends: its fields carry
+    the prompt's prefix, as every box belongs to the page's one form."""
+    data = {f"p{prompt.pk}-text": text}
+    if reflection is not None:
+        data[f"p{prompt.pk}-reflection"] = reflection
+    if version is not None:
+        data[f"p{prompt.pk}-version"] = version
+    return data
+
+
 @pytest.fixture
 def alice(db) -> User:
     return make_user("alice", Role.RECOVERING)

@@ -21,11 +21,12 @@ from journeys.models import (
     ProgressStatus,
     Prompt,
     Reflection,
+    Role,
     Stage,
     StageProgress,
 )
 from journeys.views.autosave import save_reflection
-from tests.conftest import make_user
+from tests.conftest import box, make_user
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 only_on_sqlite = pytest.mark.skipif(
@@ -41,6 +42,16 @@ def prompt(journey) -> Prompt:
 def save_url(prompt: Prompt) -> str:
     stage = prompt.stage
     return reverse("journeys:save_reflection", args=[stage.journey.slug, stage.slug, prompt.pk])
+
+
+def stage_form_url(prompt: Prompt) -> str:
+    """Where the stage page's one form goes (every box, and the marks)."""
+    return reverse("journeys:save_stage", args=[prompt.stage.journey.slug, prompt.stage.slug])
+
+
+def pressing_save(prompt: Prompt, *box_args) -> dict:
+    """The page's form without JavaScript, sent by the Save under `prompt`."""
+    return {**box(prompt, *box_args), "save": prompt.pk}
 
 
 def stage_url(prompt: Prompt) -> str:
@@ -63,7 +74,7 @@ def write(user, prompt: Prompt, text: str) -> Reflection:
 def test_the_first_save_creates_a_reflection_and_answers_with_only_the_status(
     alice_client, alice, prompt
 ):
-    response = alice_client.post(save_url(prompt), {"text": "We sat in the garden."}, **HTMX)
+    response = alice_client.post(save_url(prompt), box(prompt, "We sat in the garden."), **HTMX)
 
     reflection = Reflection.objects.get(user=alice)
     content = response.content.decode()
@@ -76,22 +87,22 @@ def test_the_first_save_creates_a_reflection_and_answers_with_only_the_status(
 
 
 def test_the_first_save_gives_the_box_the_new_reflections_id_and_version(alice_client, prompt):
-    response = alice_client.post(save_url(prompt), {"text": "First words"}, **HTMX)
+    response = alice_client.post(save_url(prompt), box(prompt, "First words"), **HTMX)
 
     reflection = Reflection.objects.get()
     content = response.content.decode()
     assert f'id="ids-{prompt.pk}" hx-swap-oob="true"' in content
-    assert f'name="reflection" value="{reflection.pk}"' in content
-    assert 'name="version" value="1"' in content
+    assert f'name="p{prompt.pk}-reflection" value="{reflection.pk}"' in content
+    assert f'name="p{prompt.pk}-version" value="1"' in content
 
 
 def test_later_saves_update_the_same_reflection(alice_client, alice, prompt):
-    alice_client.post(save_url(prompt), {"text": "First"}, **HTMX)
+    alice_client.post(save_url(prompt), box(prompt, "First"), **HTMX)
     reflection = Reflection.objects.get()
 
     response = alice_client.post(
         save_url(prompt),
-        {"text": "First, then more", "reflection": reflection.pk, "version": 1},
+        box(prompt, "First, then more", reflection.pk, 1),
         **HTMX,
     )
 
@@ -100,17 +111,17 @@ def test_later_saves_update_the_same_reflection(alice_client, alice, prompt):
     assert Reflection.objects.count() == 1
     assert reflection.text == "First, then more"
     assert reflection.version == 2
-    assert 'name="version" value="2"' in response.content.decode()
+    assert f'name="p{prompt.pk}-version" value="2"' in response.content.decode()
 
 
 def test_text_is_encrypted_at_rest_when_created_and_when_updated(alice_client, prompt):
-    alice_client.post(save_url(prompt), {"text": "A private sentence"}, **HTMX)
+    alice_client.post(save_url(prompt), box(prompt, "A private sentence"), **HTMX)
     reflection = Reflection.objects.get()
     assert "private sentence" not in stored_text(reflection)
 
     alice_client.post(
         save_url(prompt),
-        {"text": "A private sentence, updated", "reflection": reflection.pk, "version": 1},
+        box(prompt, "A private sentence, updated", reflection.pk, 1),
         **HTMX,
     )
 
@@ -119,7 +130,7 @@ def test_text_is_encrypted_at_rest_when_created_and_when_updated(alice_client, p
 
 
 def test_the_first_reflection_in_a_stage_marks_it_in_progress(alice_client, alice, prompt):
-    alice_client.post(save_url(prompt), {"text": "Started"}, **HTMX)
+    alice_client.post(save_url(prompt), box(prompt, "Started"), **HTMX)
 
     progress = StageProgress.objects.get(user=alice, stage=prompt.stage)
     assert progress.status == ProgressStatus.IN_PROGRESS
@@ -128,7 +139,7 @@ def test_the_first_reflection_in_a_stage_marks_it_in_progress(alice_client, alic
 def test_writing_again_in_a_stage_marked_done_leaves_it_done(alice_client, alice, prompt):
     StageProgress.objects.create(user=alice, stage=prompt.stage, status=ProgressStatus.DONE)
 
-    alice_client.post(save_url(prompt), {"text": "One more thought"}, **HTMX)
+    alice_client.post(save_url(prompt), box(prompt, "One more thought"), **HTMX)
 
     assert StageProgress.objects.get(user=alice).status == ProgressStatus.DONE
 
@@ -144,9 +155,7 @@ def test_an_update_takes_the_same_few_queries_however_much_i_wrote(
 
     # The session, me and my profile, the prompt, and the update.
     with django_assert_max_num_queries(5):
-        response = alice_client.post(
-            url, {"text": "After", "reflection": reflection.pk, "version": 1}, **HTMX
-        )
+        response = alice_client.post(url, box(prompt, "After", reflection.pk, 1), **HTMX)
 
     assert response.status_code == 200
     assert Reflection.objects.get(pk=reflection.pk).text == "After"
@@ -156,9 +165,7 @@ def test_an_update_to_a_prompt_of_an_unpublished_stage_answers_404(alice_client,
     reflection = write(alice, prompt, "Before")
     Stage.objects.filter(pk=prompt.stage_id).update(published=False)
 
-    response = alice_client.post(
-        save_url(prompt), {"text": "After", "reflection": reflection.pk, "version": 1}, **HTMX
-    )
+    response = alice_client.post(save_url(prompt), box(prompt, "After", reflection.pk, 1), **HTMX)
 
     assert response.status_code == 404
     assert Reflection.objects.get().text == "Before"
@@ -169,14 +176,12 @@ def test_an_editor_unpublishing_a_stage_stops_saves_to_it_though_they_were_cache
 ):
     reflection = write(alice, prompt, "Before")
     url = save_url(prompt)
-    alice_client.post(url, {"text": "Typing", "reflection": reflection.pk, "version": 1}, **HTMX)
+    alice_client.post(url, box(prompt, "Typing", reflection.pk, 1), **HTMX)
     stage = Stage.objects.get(pk=prompt.stage_id)
     stage.published = False
     stage.save()  # as the admin saves it
 
-    response = alice_client.post(
-        url, {"text": "After", "reflection": reflection.pk, "version": 2}, **HTMX
-    )
+    response = alice_client.post(url, box(prompt, "After", reflection.pk, 2), **HTMX)
 
     assert response.status_code == 404
     assert Reflection.objects.get().text == "Typing"
@@ -186,9 +191,7 @@ def test_an_update_through_another_stages_address_answers_404(alice_client, alic
     reflection = write(alice, prompt, "Before")
     url = reverse("journeys:save_reflection", args=[journey.slug, "pace", prompt.pk])
 
-    response = alice_client.post(
-        url, {"text": "After", "reflection": reflection.pk, "version": 1}, **HTMX
-    )
+    response = alice_client.post(url, box(prompt, "After", reflection.pk, 1), **HTMX)
 
     assert response.status_code == 404
     assert Reflection.objects.get().text == "Before"
@@ -198,7 +201,7 @@ def test_the_saved_time_is_in_the_persons_own_time_zone(alice_client, alice, pro
     # UTC+5:45: no other zone shares its minutes.
     Profile.objects.filter(user=alice).update(time_zone="Asia/Kathmandu")
 
-    response = alice_client.post(save_url(prompt), {"text": "Evening"}, **HTMX)
+    response = alice_client.post(save_url(prompt), box(prompt, "Evening"), **HTMX)
 
     updated = Reflection.objects.get().updated
     local = updated.astimezone(ZoneInfo("Asia/Kathmandu")).strftime("%H:%M")
@@ -209,7 +212,7 @@ def test_the_saved_time_is_in_the_persons_own_time_zone(alice_client, alice, pro
 
 
 def test_without_javascript_a_save_goes_back_to_the_prompt_saying_saved(alice_client, prompt):
-    response = alice_client.post(save_url(prompt), {"text": "Typed with JS off"})
+    response = alice_client.post(stage_form_url(prompt), pressing_save(prompt, "Typed with JS off"))
 
     assert response.status_code == 302
     assert response["Location"] == f"{stage_url(prompt)}?saved={prompt.pk}#prompt-{prompt.pk}"
@@ -221,10 +224,98 @@ def test_without_javascript_a_save_goes_back_to_the_prompt_saying_saved(alice_cl
 
 
 def test_without_javascript_each_save_starts_a_new_reflection(alice_client, prompt):
-    alice_client.post(save_url(prompt), {"text": "One"})
-    alice_client.post(save_url(prompt), {"text": "Two"})
+    alice_client.post(stage_form_url(prompt), pressing_save(prompt, "One"))
+    alice_client.post(stage_form_url(prompt), pressing_save(prompt, "Two"))
 
     assert sorted(Reflection.objects.values_list("prompt_id", flat=True)) == [prompt.pk] * 2
+
+
+@pytest.fixture
+def second_prompt(alice, prompt) -> Prompt:
+    """Another box on the same page: Alice says she is the one recovering."""
+    Profile.objects.filter(user=alice).update(role=Role.RECOVERING)
+    return Prompt.objects.get(stage=prompt.stage, audience=Role.RECOVERING)
+
+
+def test_without_javascript_one_save_keeps_every_box_with_words(
+    alice_client, alice, prompt, second_prompt
+):
+    data = {**pressing_save(prompt, "In the first box"), **box(second_prompt, "In the second")}
+
+    response = alice_client.post(stage_form_url(prompt), data)
+
+    assert sorted(Reflection.objects.for_user(alice).values_list("prompt_id", "text")) == [
+        (prompt.pk, "In the first box"),
+        (second_prompt.pk, "In the second"),
+    ]
+    saved = f"{prompt.pk}%2C{second_prompt.pk}"
+    assert response["Location"] == f"{stage_url(prompt)}?saved={saved}#prompt-{prompt.pk}"
+    page = alice_client.get(response["Location"]).content.decode()
+    for each in (prompt, second_prompt):
+        assert f'id="status-{each.pk}" role="status">Saved.</p>' in page
+
+
+@pytest.mark.parametrize(
+    ("choice", "status"), [("done", ProgressStatus.DONE), ("not_ready", ProgressStatus.NOT_READY)]
+)
+def test_without_javascript_a_mark_also_saves_every_box_with_words(
+    alice_client, alice, prompt, second_prompt, choice, status
+):
+    data = {**box(prompt, ""), **box(second_prompt, "Written, then marked"), "status": choice}
+
+    response = alice_client.post(stage_form_url(prompt), data)
+
+    assert Reflection.objects.for_user(alice).get().text == "Written, then marked"
+    assert StageProgress.objects.get(user=alice).status == status
+    assert response["Location"].endswith("#stage-progress")
+    page = alice_client.get(response["Location"]).content.decode()
+    assert f'id="status-{second_prompt.pk}" role="status">Saved.</p>' in page
+    assert 'id="progress-message" role="status">Marked as' in page
+
+
+def test_without_javascript_a_box_left_as_it_was_is_not_saved_again(
+    alice_client, alice, prompt, second_prompt
+):
+    today = write(alice, prompt, "Written this morning")
+    data = {
+        **box(prompt, "Written this morning", today.pk, 1),
+        **pressing_save(second_prompt, "New words"),
+    }
+
+    alice_client.post(stage_form_url(prompt), data)
+
+    today.refresh_from_db()
+    assert (today.text, today.version) == ("Written this morning", 1)
+    assert Reflection.objects.for_user(alice).count() == 2
+
+
+def test_without_javascript_one_box_too_long_saves_nothing_and_keeps_every_box(
+    alice_client, alice, prompt, second_prompt
+):
+    too_long = "Kept safe. " * 2000
+    data = {**pressing_save(prompt, "Short and fine"), **box(second_prompt, too_long)}
+
+    response = alice_client.post(stage_form_url(prompt), data)
+
+    content = response.content.decode()
+    assert response.status_code == 422
+    assert f'href="#p{second_prompt.pk}-text"' in content
+    assert "Short and fine</textarea>" in content
+    assert too_long.strip() in content
+    assert not Reflection.objects.exists()
+
+
+def test_without_javascript_a_signed_out_page_gives_every_box_back(
+    client, alice, prompt, second_prompt
+):
+    data = {**pressing_save(prompt, "Words one"), **box(second_prompt, "Words two")}
+
+    response = client.post(stage_form_url(prompt), data)
+
+    content = response.content.decode()
+    assert response.status_code == 401
+    assert "Words one" in content and "Words two" in content
+    assert not Reflection.objects.exists()
 
 
 # Two tabs
@@ -235,14 +326,14 @@ def test_a_stale_save_answers_409_and_keeps_both_texts(alice_client, alice, prom
     # The first tab saves again: version 2.
     alice_client.post(
         save_url(prompt),
-        {"text": "Written in the first tab, and more", "reflection": reflection.pk, "version": 1},
+        box(prompt, "Written in the first tab, and more", reflection.pk, 1),
         **HTMX,
     )
 
     # The second tab still has version 1.
     response = alice_client.post(
         save_url(prompt),
-        {"text": "Written in the second tab", "reflection": reflection.pk, "version": 1},
+        box(prompt, "Written in the second tab", reflection.pk, 1),
         **HTMX,
     )
 
@@ -257,7 +348,7 @@ def test_a_stale_save_answers_409_and_keeps_both_texts(alice_client, alice, prom
     assert "as a new reflection" in content
     assert "Written in the first tab, and more" in content  # the other version, shown
     assert f'id="other-{prompt.pk}" hx-swap-oob="true"' in content
-    assert f'name="reflection" value="{new.pk}"' in content
+    assert f'name="p{prompt.pk}-reflection" value="{new.pk}"' in content
 
 
 def test_without_javascript_a_stale_save_also_keeps_both_and_says_so(alice_client, alice, prompt):
@@ -265,7 +356,7 @@ def test_without_javascript_a_stale_save_also_keeps_both_and_says_so(alice_clien
     Reflection.objects.filter(pk=reflection.pk).update(version=3)
 
     response = alice_client.post(
-        save_url(prompt), {"text": "Older tab", "reflection": reflection.pk, "version": 2}
+        stage_form_url(prompt), pressing_save(prompt, "Older tab", reflection.pk, 2)
     )
 
     assert response.status_code == 302
@@ -278,7 +369,7 @@ def test_without_javascript_a_stale_save_also_keeps_both_and_says_so(alice_clien
 
 
 def test_an_empty_box_is_not_saved_and_says_so_quietly(alice_client, prompt):
-    response = alice_client.post(save_url(prompt), {"text": "   \n "}, **HTMX)
+    response = alice_client.post(save_url(prompt), box(prompt, "   \n "), **HTMX)
 
     assert response.status_code == 200
     assert "Nothing to save yet." in response.content.decode()
@@ -290,9 +381,7 @@ def test_emptying_the_box_of_a_saved_reflection_removes_it_with_an_undo(
 ):
     reflection = write(alice, prompt, "Words I took back <b>today</b>")
 
-    response = alice_client.post(
-        save_url(prompt), {"text": "", "reflection": reflection.pk, "version": 1}, **HTMX
-    )
+    response = alice_client.post(save_url(prompt), box(prompt, "", reflection.pk, 1), **HTMX)
     content = response.content.decode()
 
     assert response.status_code == 200
@@ -301,7 +390,8 @@ def test_emptying_the_box_of_a_saved_reflection_removes_it_with_an_undo(
     assert 'data-undo-text="Words I took back &lt;b&gt;today&lt;/b&gt;">Undo</button>' in content
     # The box starts a new reflection from now on.
     assert f'id="ids-{prompt.pk}" hx-swap-oob="true"' in content
-    assert 'name="reflection" id=' in content and 'name="reflection" value' not in content
+    assert f'name="p{prompt.pk}-reflection" form=' in content
+    assert f'name="p{prompt.pk}-reflection" value' not in content
     assert not Reflection.objects.exists()
 
 
@@ -309,9 +399,7 @@ def test_emptying_a_box_another_tab_saved_since_removes_nothing(alice_client, al
     reflection = write(alice, prompt, "Saved in another tab")
     Reflection.objects.filter(pk=reflection.pk).update(version=2)
 
-    response = alice_client.post(
-        save_url(prompt), {"text": "", "reflection": reflection.pk, "version": 1}, **HTMX
-    )
+    response = alice_client.post(save_url(prompt), box(prompt, "", reflection.pk, 1), **HTMX)
 
     assert "Not removed" in response.content.decode()
     assert Reflection.objects.filter(pk=reflection.pk).exists()
@@ -320,7 +408,7 @@ def test_emptying_a_box_another_tab_saved_since_removes_nothing(alice_client, al
 def test_emptying_a_box_never_removes_another_persons_reflection(alice_client, bob, prompt):
     bobs = write(bob, prompt, "Bob's words")
 
-    alice_client.post(save_url(prompt), {"text": "", "reflection": bobs.pk, "version": 1}, **HTMX)
+    alice_client.post(save_url(prompt), box(prompt, "", bobs.pk, 1), **HTMX)
 
     assert Reflection.objects.filter(pk=bobs.pk).exists()
 
@@ -331,26 +419,29 @@ def test_without_javascript_emptying_a_saved_box_removes_it_and_says_so(
     reflection = write(alice, prompt, "Gone soon")
 
     response = alice_client.post(
-        save_url(prompt), {"text": "", "reflection": reflection.pk, "version": 1}
+        stage_form_url(prompt), pressing_save(prompt, "", reflection.pk, 1)
     )
 
     assert response.status_code == 302
-    assert [str(m) for m in get_messages(response.wsgi_request)] == ["Removed."]
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "Removed the reflection you emptied."
+    ]
     assert not Reflection.objects.exists()
 
 
 def test_without_javascript_an_empty_box_goes_back_saying_nothing_to_save(alice_client, prompt):
-    response = alice_client.post(save_url(prompt), {"text": ""})
+    response = alice_client.post(stage_form_url(prompt), pressing_save(prompt, ""))
 
-    assert response.status_code == 302
-    assert [str(m) for m in get_messages(response.wsgi_request)] == ["Nothing to save yet."]
+    assert response["Location"] == f"{stage_url(prompt)}?empty={prompt.pk}#prompt-{prompt.pk}"
+    page = alice_client.get(response["Location"]).content.decode()
+    assert f'id="status-{prompt.pk}" role="status">Nothing to save yet.</p>' in page
     assert not Reflection.objects.exists()
 
 
 def test_an_over_long_reflection_is_refused_with_the_limit_in_words(alice_client, prompt):
     text = "a" * (REFLECTION_MAX_LENGTH + 1)
 
-    response = alice_client.post(save_url(prompt), {"text": text}, **HTMX)
+    response = alice_client.post(save_url(prompt), box(prompt, text), **HTMX)
 
     content = response.content.decode()
     assert response.status_code == 422
@@ -361,7 +452,7 @@ def test_an_over_long_reflection_is_refused_with_the_limit_in_words(alice_client
 
 
 def test_a_reflection_of_exactly_the_limit_is_saved(alice_client, prompt):
-    response = alice_client.post(save_url(prompt), {"text": "b" * REFLECTION_MAX_LENGTH}, **HTMX)
+    response = alice_client.post(save_url(prompt), box(prompt, "b" * REFLECTION_MAX_LENGTH), **HTMX)
 
     assert response.status_code == 200
     assert len(Reflection.objects.get().text) == REFLECTION_MAX_LENGTH
@@ -370,7 +461,7 @@ def test_a_reflection_of_exactly_the_limit_is_saved(alice_client, prompt):
 def test_without_javascript_an_over_long_reflection_comes_back_in_the_box(alice_client, prompt):
     text = "Kept safe. " * 2000
 
-    response = alice_client.post(save_url(prompt), {"text": text})
+    response = alice_client.post(stage_form_url(prompt), pressing_save(prompt, text))
 
     content = response.content.decode()
     assert response.status_code == 422
@@ -380,30 +471,46 @@ def test_without_javascript_an_over_long_reflection_comes_back_in_the_box(alice_
     assert not Reflection.objects.exists()
 
 
-def test_another_persons_reflection_id_answers_404_and_leaves_it_alone(alice_client, bob, prompt):
+def test_another_persons_reflection_id_is_left_alone_and_my_words_saved_as_mine(
+    alice_client, alice, bob, prompt
+):
     bobs = write(bob, prompt, "Bob's words")
 
-    response = alice_client.post(
-        save_url(prompt), {"text": "Alice's words", "reflection": bobs.pk, "version": 1}, **HTMX
-    )
+    response = alice_client.post(save_url(prompt), box(prompt, "Alice's words", bobs.pk, 1), **HTMX)
 
-    assert response.status_code == 404
+    assert response.status_code == 200
     assert Reflection.objects.get(pk=bobs.pk).text == "Bob's words"
-    assert not Reflection.objects.filter(user__username="alice").exists()
+    assert Reflection.objects.get(user=alice).text == "Alice's words"
+    assert "Bob's words" not in response.content.decode()
+
+
+def test_a_box_whose_reflection_was_deleted_elsewhere_saves_as_a_new_one(
+    alice_client, alice, prompt
+):
+    gone = write(alice, prompt, "Deleted in another tab")
+    gone_pk = gone.pk
+    gone.delete()
+
+    response = alice_client.post(save_url(prompt), box(prompt, "Still typing", gone_pk, 1), **HTMX)
+
+    new = Reflection.objects.get(user=alice)
+    assert response.status_code == 200
+    assert new.text == "Still typing"
+    assert f'name="p{prompt.pk}-reflection" value="{new.pk}"' in response.content.decode()
 
 
 def test_a_prompt_from_another_stage_answers_404(alice_client, journey, prompt):
     elsewhere = Prompt.objects.get(stage__slug="pace", position=1)
     url = reverse("journeys:save_reflection", args=[journey.slug, prompt.stage.slug, elsewhere.pk])
 
-    assert alice_client.post(url, {"text": "x"}, **HTMX).status_code == 404
+    assert alice_client.post(url, box(prompt, "x"), **HTMX).status_code == 404
     assert not Reflection.objects.exists()
 
 
 def test_a_prompt_of_an_unpublished_stage_answers_404(alice_client, prompt):
     Stage.objects.filter(pk=prompt.stage_id).update(published=False)
 
-    assert alice_client.post(save_url(prompt), {"text": "x"}, **HTMX).status_code == 404
+    assert alice_client.post(save_url(prompt), box(prompt, "x"), **HTMX).status_code == 404
     assert not Reflection.objects.exists()
 
 
@@ -412,20 +519,20 @@ def test_saving_only_accepts_post(alice_client, prompt):
 
 
 def test_the_text_is_hidden_from_error_reports(rf, alice, prompt):
-    request = rf.post(save_url(prompt), {"text": "Very private"}, **HTMX)
+    request = rf.post(save_url(prompt), box(prompt, "Very private"), **HTMX)
     request.user, request.htmx = alice, HtmxDetails(request)
 
     save_reflection(request, prompt.stage.journey.slug, prompt.stage.slug, prompt.pk)
 
     cleansed = SafeExceptionReporterFilter().get_post_parameters(request)
-    assert cleansed["text"] != "Very private"
+    assert cleansed[f"p{prompt.pk}-text"] != "Very private"
 
 
 # Signed out
 
 
 def test_a_signed_out_htmx_save_answers_401_with_a_sign_in_link_in_a_new_tab(client, prompt):
-    response = client.post(save_url(prompt), {"text": "Still mine"}, **HTMX)
+    response = client.post(save_url(prompt), box(prompt, "Still mine"), **HTMX)
 
     content = response.content.decode()
     assert response.status_code == 401
@@ -440,7 +547,7 @@ def test_a_signed_out_htmx_save_answers_401_with_a_sign_in_link_in_a_new_tab(cli
 def test_without_javascript_a_signed_out_save_gives_the_text_back_and_stores_nothing(
     client, prompt
 ):
-    response = client.post(save_url(prompt), {"text": "Words I wrote"})
+    response = client.post(stage_form_url(prompt), pressing_save(prompt, "Words I wrote"))
 
     content = response.content.decode()
     assert response.status_code == 401
@@ -466,7 +573,7 @@ def test_once_signed_in_again_the_retry_hands_over_a_fresh_token_and_cues_the_sa
 
     content = response.content.decode()
     assert response.status_code == 200
-    assert json.loads(response["HX-Trigger"]) == {"nearer-retry": {}}
+    assert json.loads(response["HX-Trigger"]) == {"nearer-save": {}}
     assert 'name="csrfmiddlewaretoken"' in content
     assert "hx-swap-oob" in content
 
@@ -479,7 +586,7 @@ def test_signing_in_from_the_link_leads_to_a_page_that_says_to_go_back(alice_cli
 
 
 def test_the_sign_in_link_brings_a_person_to_that_page(client, alice, prompt):
-    response = client.post(save_url(prompt), {"text": "x"}, **HTMX)
+    response = client.post(save_url(prompt), box(prompt, "x"), **HTMX)
     login_url = response.content.decode().split('href="')[1].split('"')[0].replace("&amp;", "&")
 
     client.get(login_url)
@@ -538,7 +645,7 @@ def test_a_locked_database_answers_503_and_keeps_the_text(carol_client, prompt):
     url = save_url(prompt)
 
     with write_lock():
-        response = carol_client.post(url, {"text": "Not lost"}, **HTMX)
+        response = carol_client.post(url, box(prompt, "Not lost"), **HTMX)
 
     content = response.content.decode()
     assert response.status_code == 503
@@ -551,10 +658,10 @@ def test_a_locked_database_answers_503_and_keeps_the_text(carol_client, prompt):
 def test_without_javascript_a_locked_database_shows_the_page_with_the_text_in_the_box(
     carol_client, prompt
 ):
-    url = save_url(prompt)
+    url = stage_form_url(prompt)
 
     with write_lock():
-        response = carol_client.post(url, {"text": "Still in the box"})
+        response = carol_client.post(url, pressing_save(prompt, "Still in the box"))
 
     content = response.content.decode()
     assert response.status_code == 503
@@ -567,7 +674,7 @@ def test_without_javascript_a_locked_database_shows_the_page_with_the_text_in_th
 def test_a_full_database_answers_503_and_keeps_the_text(alice_client, prompt, full_database):
     text = "A long reflection that needs new pages. " * 400
 
-    response = alice_client.post(save_url(prompt), {"text": text}, **HTMX)
+    response = alice_client.post(save_url(prompt), box(prompt, text), **HTMX)
 
     assert response.status_code == 503
     assert "Your text is still here" in response.content.decode()
@@ -579,7 +686,7 @@ def test_without_javascript_a_full_database_shows_the_text_again(
 ):
     text = "Words that must not be lost. " * 500
 
-    response = alice_client.post(save_url(prompt), {"text": text})
+    response = alice_client.post(stage_form_url(prompt), pressing_save(prompt, text))
 
     assert response.status_code == 503
     assert text.strip() in response.content.decode()
@@ -607,7 +714,7 @@ BUSY = [
 @pytest.mark.parametrize("error", BUSY, ids=str)
 def test_a_busy_or_full_database_answers_503_and_keeps_the_text(alice_client, prompt, error):
     with refusing(error):
-        response = alice_client.post(save_url(prompt), {"text": "Safe"}, **HTMX)
+        response = alice_client.post(save_url(prompt), box(prompt, "Safe"), **HTMX)
 
     assert response.status_code == 503
     assert "Your text is still here" in response.content.decode()
@@ -622,7 +729,7 @@ def test_a_busy_postgresql_server_answers_503(alice_client, prompt):
     busy.__cause__ = SerializationFailure()
 
     with refusing(busy):
-        response = alice_client.post(save_url(prompt), {"text": "Safe"}, **HTMX)
+        response = alice_client.post(save_url(prompt), box(prompt, "Safe"), **HTMX)
 
     assert response.status_code == 503
 
@@ -640,7 +747,7 @@ def test_any_other_database_error_is_reported_to_the_admins_and_keeps_the_text(
     settings.ADMINS = ["ops@example.org"]
 
     with refusing(error):
-        response = alice_client.post(save_url(prompt), {"text": "Very private words"}, **HTMX)
+        response = alice_client.post(save_url(prompt), box(prompt, "Very private words"), **HTMX)
 
     content = response.content.decode()
     assert response.status_code == 500
@@ -656,7 +763,9 @@ def test_without_javascript_another_database_error_shows_the_page_with_the_text(
     alice_client, prompt
 ):
     with refusing(IntegrityError("CHECK constraint failed")):
-        response = alice_client.post(save_url(prompt), {"text": "Still in the box"})
+        response = alice_client.post(
+            stage_form_url(prompt), pressing_save(prompt, "Still in the box")
+        )
 
     content = response.content.decode()
     assert response.status_code == 500
@@ -673,10 +782,28 @@ def test_a_database_refusing_an_update_answers_503_and_keeps_the_saved_text(
 ):
     reflection = write(alice, prompt, "Saved before")
 
-    data = {"text": "Typed since", "reflection": reflection.pk, "version": 1}
+    data = box(prompt, "Typed since", reflection.pk, 1)
     with refusing(error, ("UPDATE",)):
         response = alice_client.post(save_url(prompt), data, **HTMX)
 
     assert response.status_code == 503
     assert "Your text is still here" in response.content.decode()
     assert Reflection.objects.get().text == "Saved before"
+
+
+@pytest.mark.parametrize("error", BUSY, ids=str)
+def test_without_javascript_a_busy_database_saves_nothing_and_keeps_every_box(
+    alice_client, alice, prompt, second_prompt, error
+):
+    data = {**box(prompt, "First words"), **box(second_prompt, "Second words"), "status": "done"}
+
+    with refusing(error):
+        response = alice_client.post(stage_form_url(prompt), data)
+
+    content = response.content.decode()
+    assert response.status_code == 503
+    assert "Not saved yet" in content
+    assert "First words</textarea>" in content
+    assert "Second words</textarea>" in content
+    assert not Reflection.objects.exists()
+    assert not StageProgress.objects.exists()

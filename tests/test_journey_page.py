@@ -14,6 +14,7 @@ from journeys.models import (
     suggested_next,
 )
 from journeys.models import StageProgress as Progress
+from tests.conftest import box
 
 URL = reverse("journeys:journey", args=["together"])
 
@@ -114,7 +115,8 @@ def test_a_stage_i_wrote_in_is_in_progress(alice_client, alice, journey):
     prompt = Prompt.objects.get(stage__slug="pace", position=1)
     alice_client.post(
         reverse("journeys:save_reflection", args=["together", "pace", prompt.pk]),
-        {"text": "A first thought"},
+        box(prompt, "A first thought"),
+        HTTP_HX_REQUEST="true",
     )
 
     content = alice_client.get(URL).content.decode()

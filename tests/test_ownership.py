@@ -19,7 +19,7 @@ from journeys.models import (
     TogetherAnswer,
     TogetherQuestion,
 )
-from tests.conftest import make_user
+from tests.conftest import box, make_user
 from tests.security.routes import PUBLIC, content_kwargs, site_routes
 
 BOBS_TEXT = "Bob wrote this private reflection, for nobody else"
@@ -203,7 +203,7 @@ def test_a_saved_reflection_id_in_the_form_cannot_reach_another_persons_reflecti
         kwargs={"journey_slug": journey.slug, "stage_slug": stage.slug, "prompt_id": prompt.pk},
     )
 
-    signed_in(alice).post(url, {"reflection": 1001, "version": 1, "text": "Overwritten"})
+    signed_in(alice).post(url, box(prompt, "Overwritten", 1001, 1), HTTP_HX_REQUEST="true")
 
     assert Reflection.objects.get(pk=1001).text == BOBS_TEXT
     bobs_check_in = CheckIn.objects.get(pk=2002)

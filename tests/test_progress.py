@@ -17,7 +17,7 @@ from journeys.models import (
 )
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-URL = reverse("journeys:stage_progress", args=["together", "listening"])
+URL = reverse("journeys:save_stage", args=["together", "listening"])
 STAGE_URL = reverse("journeys:stage", args=["together", "listening"])
 
 
@@ -49,9 +49,22 @@ def test_without_javascript_marking_done_goes_back_to_the_stage_saying_so(
     response = alice_client.post(URL, {"status": "done"})
 
     assert response.status_code == 302
-    assert response["Location"] == f"{STAGE_URL}#stage-progress"
-    assert [str(m) for m in get_messages(response.wsgi_request)] == ["Marked as done."]
-    assert "tag--done" in alice_client.get(STAGE_URL).content.decode()
+    assert response["Location"] == f"{STAGE_URL}?marked=done#stage-progress"
+    page = alice_client.get(response["Location"]).content.decode()
+    assert "tag--done" in page
+    # Said beside the marks, where the page lands, not at its top.
+    assert 'id="progress-message" role="status">Marked as done.</p>' in page
+    assert not list(get_messages(response.wsgi_request))
+
+
+def test_without_javascript_undoing_in_a_stage_with_nothing_written_says_not_started(
+    alice_client, alice, stage
+):
+    alice_client.post(URL, {"status": "done"})
+
+    response = alice_client.post(URL, {"status": "undo"}, follow=True)
+
+    assert "Undone. This stage is not started." in response.content.decode()
 
 
 def test_not_ready_yet_is_a_status_of_its_own(alice_client, alice, stage):

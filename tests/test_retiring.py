@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from journeys.models import Prompt, Reflection, Stage
+from tests.conftest import box
 
 WRITTEN = "I wrote this on the old question"
 
@@ -42,7 +43,7 @@ def test_a_retired_prompt_is_not_offered_but_its_reflection_stays_with_the_quest
             "journeys:save_reflection",
             args=[prompt.stage.journey.slug, prompt.stage.slug, prompt.pk],
         ),
-        {"text": "More words"},
+        box(prompt, "More words"),
     )
     mine = client.get(reverse("journeys:reflections")).content.decode()
 

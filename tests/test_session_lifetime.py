@@ -5,7 +5,7 @@ import time
 from django.urls import reverse
 
 from journeys.models import Reflection
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, box
 
 DAY = 24 * 3600
 
@@ -52,7 +52,7 @@ def test_past_the_lifetime_an_autosave_answers_as_at_any_expiry_and_keeps_the_bo
 
     response = client.post(
         reverse("journeys:save_reflection", args=[journey.slug, stage.slug, prompt.pk]),
-        {"text": "Still typing when the session ended"},
+        box(prompt, "Still typing when the session ended"),
         HTTP_HX_REQUEST="true",
     )
 

@@ -107,9 +107,16 @@ def test_each_prompt_has_a_box_that_saves_to_it(alice_client, journey, everyones
     content = alice_client.get(stage_url()).content.decode()
     save = reverse("journeys:save_reflection", args=["together", "listening", everyones_prompt.pk])
 
-    assert f'action="{save}"' in content
-    assert f'hx-post="{save}"' in content
-    assert 'hx-trigger="submit, input changed delay:1s' in content
+    page_form = reverse("journeys:save_stage", args=["together", "listening"])
+    box = f"p{everyones_prompt.pk}"
+
+    assert f'hx-post="{save}" hx-include="this"' in content
+    assert 'hx-trigger="input changed delay:1s' in content
+    # Without JavaScript the box belongs to the page's one form, which any Save sends.
+    assert f'id="stage-form" method="post" action="{page_form}"' in content
+    assert f'<textarea name="{box}-text"' in content
+    assert f'form="stage-form" aria-describedby="{box}-text_helptext"' in content
+    assert f'form="stage-form" name="save" value="{everyones_prompt.pk}"' in content
     assert f'<label class="label" for="p{everyones_prompt.pk}-text">' in content
     assert 'role="status"' in content
 
@@ -224,7 +231,7 @@ def test_start_a_new_reflection_answers_with_just_that_prompt_and_an_empty_box(
     assert "<html" not in content
     assert content.count('<section class="prompt"') == 1
     assert "Just saved" in content  # now among the earlier ones
-    assert 'name="reflection" id=' in content
+    assert f'name="p{everyones_prompt.pk}-reflection" form=' in content
     assert "autofocus" in content
 
 
@@ -355,8 +362,8 @@ def test_coming_back_the_same_day_the_box_holds_todays_reflection_to_go_on_with(
     box = content[content.index(f'id="form-{everyones_prompt.pk}"') :]
 
     assert "This morning&#x27;s words</textarea>" in box
-    assert f'name="reflection" value="{today.pk}"' in box
-    assert f'name="version" value="{today.version}"' in box
+    assert f'name="p{everyones_prompt.pk}-reflection" value="{today.pk}"' in box
+    assert f'name="p{everyones_prompt.pk}-version" value="{today.version}"' in box
     earlier = box[box.index('class="earlier"') :]
     assert "Yesterday&#x27;s words" in earlier
     assert "This morning" not in earlier

@@ -3,19 +3,15 @@
 Writing on the stage page is saved by journeys.views.autosave.
 """
 
-from django.contrib import messages
-from django.db import DatabaseError
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
-from journeys.busy import database_is_busy
-from journeys.forms import ReflectionForm, StageProgressForm
+from journeys.forms import ReflectionForm
 from journeys.models import (
     Audience,
     Journey,
@@ -23,7 +19,6 @@ from journeys.models import (
     Prompt,
     Reflection,
     Stage,
-    StageProgress,
     suggested_next,
 )
 from journeys.views.partner import partner_pieces
@@ -73,23 +68,35 @@ def _with_my_reflections(request: HttpRequest, prompts) -> list[Prompt]:
     return list(counted.prefetch_related(newest))
 
 
-def with_forms(prompts: list[Prompt], failed: ReflectionForm | None = None, failed_prompt=None):
-    """Each prompt with the form of its box: the one that failed to save
-    (its error and text shown); else today's reflection, to go on with, and
-    taken out of the list below; else an empty one."""
+def with_forms(prompts: list[Prompt], unsaved: list[ReflectionForm] = ()):
+    """Each prompt with the form of its box: as it was sent, when the page
+    comes back unsaved (errors and text shown); else today's reflection, to
+    go on with, and taken out of the list below; else an empty one."""
     today = timezone.localdate()
+    sent = {form.prompt.pk: form for form in unsaved}
     for prompt in prompts:
         newest = prompt.my_reflections[0] if prompt.my_reflections else None
-        prompt.in_box = 0
-        if failed is not None and prompt.pk == failed_prompt.pk:
-            prompt.form = failed
-        elif newest and timezone.localdate(newest.created) == today:
+        from_today = newest and timezone.localdate(newest.created) == today
+        if prompt.pk in sent:
+            prompt.form = sent[prompt.pk]
+            holds_newest = newest and str(prompt.form["reflection"].value()) == str(newest.pk)
+        elif from_today:
             prompt.form = ReflectionForm(prompt=prompt, reflection=newest)
-            prompt.in_box = 1
+            holds_newest = True
         else:
             prompt.form = ReflectionForm(prompt=prompt)
+            holds_newest = False
+        prompt.in_box = int(bool(holds_newest))
         prompt.my_reflections = prompt.my_reflections[prompt.in_box :][:EARLIER_SHOWN]
     return prompts
+
+
+def marked_message(choice: str | None, status_now: str | None) -> str:
+    """What a mark says once made; undoing takes a stage back to in progress,
+    or to not started when nothing was written there."""
+    if choice == "undo" and status_now is None:
+        return _("Undone. This stage is not started.")
+    return MARKED.get(choice, "")
 
 
 @signed_in()
@@ -134,12 +141,11 @@ def stage_page(
     request: HttpRequest,
     journey_slug: str,
     stage_slug: str,
-    failed: ReflectionForm | None = None,
-    failed_prompt: Prompt | None = None,
+    unsaved: list[ReflectionForm] = (),
     status: int = 200,
 ) -> HttpResponse:
-    """The stage page; after a save that failed without JavaScript, with that
-    box's form (`failed`) showing the error and the text."""
+    """The stage page; when its form could not be saved, with every box as
+    it was sent (`unsaved`), errors and text shown."""
     siblings = _journey_stages(request, journey_slug)
     stage = next((sibling for sibling in siblings if sibling.slug == stage_slug), None)
     if stage is None:
@@ -148,52 +154,22 @@ def stage_page(
     index = siblings.index(stage)
     ctx = {
         "stage": stage,
-        "prompts": with_forms(prompts, failed, failed_prompt),
-        "failed": failed,
+        "prompts": with_forms(prompts, unsaved),
+        "unsaved_errors": [form for form in unsaved if form.errors],
         "progress_status": stage.status,
         "number": index + 1,
         "stage_count": len(siblings),
         "previous": siblings[index - 1] if index > 0 else None,
         "next": siblings[index + 1] if index + 1 < len(siblings) else None,
         "preview": not (stage.published and stage.journey.published),
-        # After a save without JavaScript: "Saved." goes in that prompt's status.
-        "saved_here": request.GET.get("saved", ""),
+        # Back from the page's form without JavaScript: "Saved." in each saved
+        # box's status, and what the mark did beside the marks, where it lands.
+        "saved_here": {int(pk) for pk in request.GET.get("saved", "").split(",") if pk.isdigit()},
+        "empty_here": int(request.GET["empty"]) if request.GET.get("empty", "").isdigit() else None,
+        "marked_message": marked_message(request.GET.get("marked"), stage.status),
         **partner_pieces(request, prompts),
     }
     return render(request, STAGE_PAGE, ctx, status=status)
-
-
-# Marking a stage
-
-
-@signed_in()
-@require_POST
-def stage_progress(request: HtmxHttpRequest, journey_slug: str, stage_slug: str) -> HttpResponse:
-    stage = stage_for(request, journey_slug, stage_slug)
-    form = StageProgressForm(request.POST)
-    if not form.is_valid():
-        return HttpResponse(status=400)
-    choice = form.cleaned_data["status"]
-    status, message = 200, MARKED[choice]
-    try:
-        progress = StageProgress.objects.mark(request.user, stage, choice)
-    except DatabaseError as error:
-        if not database_is_busy(error):
-            raise
-        progress = StageProgress.objects.for_user(request.user).filter(stage=stage).first()
-        status, message = 503, None
-    if not request.htmx:
-        if status == 200:
-            messages.success(request, message)
-        else:
-            messages.error(request, _("That did not work just now. Please try again."))
-        url = reverse("journeys:stage", args=[journey_slug, stage_slug])
-        return redirect(f"{url}#stage-progress")
-    if progress is None and choice == "undo":
-        message = _("Undone. This stage is not started.")
-    status_now = progress.status if progress else None
-    ctx = {"stage": stage, "progress_status": status_now, "message": message, "answered": True}
-    return render(request, f"{STAGE_PAGE}#progress-response", ctx, status=status)
 
 
 def preview(request: HttpRequest, stage: Stage, content: dict, role: str) -> HttpResponse:

@@ -8,7 +8,8 @@ Autosave on the stage page: the little htmx cannot do by itself under our CSP.
   busy (503) or that the person is signed out (401). A retry first asks the server (save_retry) for a
   fresh CSRF token, which then cues the save; if the person turns out to be
   signed out, the save itself answers 401 with what to do.
-- A save into a reflection that is gone (404) starts a new one instead.
+- A box's Save button belongs to the page's one form, which without
+  JavaScript sends every box; here it saves its own box, at once.
 - An answer identical to the one shown is not swapped in again, so a screen
   reader hears "Not saved yet" once, not at every retry; an answer with the
   same words in the status ("Saved at 14:02") updates only the rest.
@@ -23,12 +24,12 @@ Autosave on the stage page: the little htmx cannot do by itself under our CSP.
 
   var FIRST_RETRY_MS = 2000;
   var LONGEST_RETRY_MS = 60000;
-  var RETRY_EVENT = "nearer-retry";
+  var SAVE_NOW_EVENT = "nearer-save";
 
   document.documentElement.classList.add("autosave-on");
 
   function formOf(elt) {
-    return elt && elt.closest ? elt.closest("form[data-autosave]") : null;
+    return elt && elt.closest ? elt.closest("[data-autosave]") : null;
   }
 
   function statusOf(form) {
@@ -53,27 +54,9 @@ Autosave on the stage page: the little htmx cannot do by itself under our CSP.
     }, wait);
   }
 
-  // The reflection this box saves into is gone (deleted in another tab):
-  // the server answers 404, as for any id not this person's. Keep the words
-  // by starting a new reflection with them.
-  function startAfresh(form) {
-    var id = form.querySelector("input[name='reflection']");
-    if (!id || !id.value) {
-      return false;
-    }
-    id.value = "";
-    form.querySelector("input[name='version']").value = "";
-    htmx.trigger(form, RETRY_EVENT);
-    return true;
-  }
-
   function notSaved(event) {
     var form = formOf(event.detail.elt);
     if (!form) {
-      return;
-    }
-    var xhr = event.detail.xhr;
-    if (xhr && xhr.status === 404 && event.detail.elt === form && startAfresh(form)) {
       return;
     }
     var status = statusOf(form);
@@ -107,6 +90,15 @@ Autosave on the stage page: the little htmx cannot do by itself under our CSP.
     }
   });
 
+  document.addEventListener("click", function (event) {
+    var save = event.target.closest && event.target.closest("button[name='save']");
+    var form = formOf(save);
+    if (form) {
+      event.preventDefault();
+      htmx.trigger(form, SAVE_NOW_EVENT);
+    }
+  });
+
   // "Removed. Undo": the words go back in the box and save as a reflection again.
   document.addEventListener("click", function (event) {
     var undo = event.target.closest && event.target.closest(".undo-remove");
@@ -118,11 +110,11 @@ Autosave on the stage page: the little htmx cannot do by itself under our CSP.
     box.value = undo.getAttribute("data-undo-text");
     box.focus();
     form.nearerUnsaved = true;
-    htmx.trigger(form, RETRY_EVENT);
+    htmx.trigger(form, SAVE_NOW_EVENT);
   });
 
   window.addEventListener("beforeunload", function (event) {
-    var forms = document.querySelectorAll("form[data-autosave]");
+    var forms = document.querySelectorAll("[data-autosave]");
     var unsaved = Array.prototype.some.call(forms, function (form) {
       return form.nearerUnsaved;
     });
@@ -148,7 +140,7 @@ Autosave on the stage page: the little htmx cannot do by itself under our CSP.
     }
     // Our retry found nobody signed in (204): save anyway, to hear the 401 and show it.
     if (form && event.detail.elt === statusOf(form) && xhr && xhr.status === 204) {
-      htmx.trigger(form, RETRY_EVENT);
+      htmx.trigger(form, SAVE_NOW_EVENT);
     }
   });
 

@@ -261,8 +261,8 @@ def test_every_form_with_errors_passes_axe_and_keeps_what_was_typed(
     found += errors_on(page, "check-in with an error (whole page)")
 
     page.goto(f"/journeys/{JOURNEY_SLUG}/{STAGE_SLUG}/")
-    page.locator("form.reflection-form").first.evaluate(
-        "form => { form.querySelector('textarea').value = 'x'.repeat(20001); form.submit() }"
+    page.locator(".reflection-form textarea").first.evaluate(
+        "box => { box.value = 'x'.repeat(20001); box.form.submit() }"
     )
     expect(page.locator(".error-summary")).to_be_visible()
     found += errors_on(page, "stage page with a reflection too long to save")

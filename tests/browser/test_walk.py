@@ -104,7 +104,7 @@ def test_later_saves_update_the_same_reflection_and_a_new_one_can_be_started(
     box.press_sequentially("First thought.", delay=10)
     expect(status_of(section)).to_have_text(SAVED, timeout=10_000)
     box.press_sequentially(" And a second.", delay=10)
-    expect(section.locator("input[name=version]")).to_have_value("2", timeout=10_000)
+    expect(section.locator("input[name$=-version]")).to_have_value("2", timeout=10_000)
 
     section.get_by_role("link", name="Start a new reflection").click()
     expect(prompt_section(page).get_by_label("Write your reflection")).to_have_value("")
@@ -135,6 +135,43 @@ def test_the_same_walk_works_with_javascript_off(browser: Browser, live_server, 
     expect(page.locator(".task-list__item", has_text="Listening")).to_contain_text("Done")
 
 
+RECOVERING_QUESTION = "As the one recovering, what about listening?"
+
+
+@pytest.mark.parametrize("button", ["Save", "Mark as done", "Not ready yet"])
+def test_without_javascript_any_button_saves_every_box_with_words(
+    browser: Browser, live_server, journey, button
+):
+    page, _problems = new_person_page(browser, live_server, javascript=False)
+    sign_up(page, "hazel")
+    open_stage(page)
+    first, second = prompt_section(page), prompt_section(page, RECOVERING_QUESTION)
+    first.get_by_label("Write your reflection").fill("Typed in the first box.")
+    second.get_by_label("Write your reflection").fill("And in the second.")
+
+    if button == "Save":
+        first.get_by_role("button", name="Save").click()
+        # "Saved." where the page lands: under the pressed button, on screen.
+        expect(status_of(prompt_section(page))).to_have_text("Saved.")
+        expect(status_of(prompt_section(page))).to_be_in_viewport()
+    else:
+        page.get_by_role("button", name=button).click()
+        expect(page.locator("#progress-message")).to_contain_text("Marked as")
+        expect(page.locator("#progress-message")).to_be_in_viewport()
+
+    for question, text in [
+        (QUESTION, "Typed in the first box."),
+        (RECOVERING_QUESTION, "And in the second."),
+    ]:
+        section = prompt_section(page, question)
+        expect(section.get_by_label("Write your reflection")).to_have_value(text)
+        expect(status_of(section)).to_have_text("Saved.")
+    assert sorted(Reflection.objects.values_list("text", flat=True)) == [
+        "And in the second.",
+        "Typed in the first box.",
+    ]
+
+
 def section_id(page: Page) -> str:
     return prompt_section(page).get_attribute("id")
 
@@ -157,7 +194,7 @@ def test_two_tabs_editing_one_reflection_keep_both_texts(browser: Browser, live_
     expect(second_box).to_have_value("Begun in one tab.")
 
     first_box.press_sequentially(" Finished in the first tab.", delay=10)
-    expect(first_section.locator("input[name=version]")).to_have_value("2", timeout=10_000)
+    expect(first_section.locator("input[name$=-version]")).to_have_value("2", timeout=10_000)
     second_box.press("End")
     second_box.press_sequentially(" Finished in the second tab.", delay=10)
 
@@ -188,7 +225,7 @@ def test_writing_on_after_the_reflection_was_deleted_elsewhere_keeps_the_words(
     box = section.get_by_label("Write your reflection")
     box.press_sequentially("Started here.", delay=10)
     expect(status_of(section)).to_have_text(SAVED, timeout=10_000)
-    reflection_id = section.locator("input[name=reflection]")
+    reflection_id = section.locator("input[name$=-reflection]")
     deleted = reflection_id.input_value()
     Reflection.objects.all().delete()  # as "Delete" on My reflections, in another tab
 

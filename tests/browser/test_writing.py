@@ -68,7 +68,7 @@ def test_back_on_a_stage_the_same_day_the_box_holds_todays_reflection_to_go_on_w
     expect(section.locator(".earlier")).to_have_count(0)
     box.press("End")
     box.press_sequentially(" And the evening.", delay=10)
-    expect(section.locator("input[name=version]")).to_have_value("2", timeout=10_000)
+    expect(section.locator("input[name$=-version]")).to_have_value("2", timeout=10_000)
     assert list(Reflection.objects.values_list("text", flat=True)) == [
         "Morning thoughts. And the evening."
     ]

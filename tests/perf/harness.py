@@ -205,7 +205,9 @@ def sign_in(client: FastHttpSession, username: str, password: str = PASSWORD, **
     return press_sign_in(client, username, password, **kw)
 
 
-HIDDEN = re.compile(r'<input type="hidden" name="(reflection|version)"(?: value="(\d*)")?')
+HIDDEN = re.compile(r'<input type="hidden" name="p\d+-(reflection|version)"(?: value="(\d*)")?')
+# A box's fields carry its prompt's id (journeys.forms.ReflectionForm).
+PROMPT_IN_SAVE_URL = re.compile(r"/prompts/(\d+)/save/")
 
 
 class Box:
@@ -219,6 +221,7 @@ class Box:
 
     def __init__(self, save_url: str, reflection: int | str = "", version: int | str = "") -> None:
         self.url, self.reflection, self.version = save_url, str(reflection), str(version)
+        self.prefix = f"p{PROMPT_IN_SAVE_URL.search(save_url)[1]}-"
         self.acked: dict[str, str] = {}
         self.pending: dict[str, list[str]] = defaultdict(list)
         self.saves = 0
@@ -226,7 +229,8 @@ class Box:
     def save(self, client: FastHttpSession, text: str, **kw) -> FastResponse:
         sent_to = self.reflection
         self.pending[sent_to].append(text)
-        data = {"text": text, "reflection": self.reflection, "version": self.version}
+        fields = {"text": text, "reflection": self.reflection, "version": self.version}
+        data = {self.prefix + name: value for name, value in fields.items()}
         response = post(client, self.url, data, headers={"HX-Request": "true"}, **kw)
         if response.status_code in (200, 409):
             ids = dict(HIDDEN.findall(response.text or ""))

@@ -46,6 +46,7 @@ class Person:
     """The seeded person's requests, as WSGI environs for Django's handler."""
 
     def __init__(self) -> None:
+        from django.conf import settings
         from django.contrib.auth.models import User
         from django.core.handlers.wsgi import WSGIHandler
         from django.test import Client
@@ -58,9 +59,9 @@ class Person:
         client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(user)
         client.get("/")
-        self.cookie = f"sessionid={client.cookies['sessionid'].value}"
-        self.cookie += f"; csrftoken={client.cookies['csrftoken'].value}"
-        self.csrf = client.cookies["csrftoken"].value
+        session, csrf = settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME
+        self.csrf = client.cookies[csrf].value
+        self.cookie = f"{session}={client.cookies[session].value}; {csrf}={self.csrf}"
         self.reflection = (
             Reflection.objects.filter(user=user).select_related("prompt__stage__journey").first()
         )
@@ -97,8 +98,10 @@ class Person:
             "wsgi.errors": sys.stderr,
         }
         if page == "autosave":
+            box = f"p{self.reflection.prompt_id}-"
             fields = {"text": f"Typing, {self.version}", "reflection": self.reflection.pk}
-            body = urlencode(fields | {"version": self.version}).encode()
+            fields |= {"version": self.version}
+            body = urlencode({box + name: value for name, value in fields.items()}).encode()
             environ |= {
                 "REQUEST_METHOD": "POST",
                 "CONTENT_TYPE": "application/x-www-form-urlencoded",

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from journeys.models import CheckIn, Reflection, Stage
-from tests.conftest import PASSWORD, write_notes
+from tests.conftest import PASSWORD, box, write_notes
 from tests.security.routes import CONTENT_PARAMETERS, content_kwargs, site_routes
 
 SCRIPT = "<script>alert('nearer')</script>"
@@ -178,7 +178,9 @@ def test_a_body_over_the_limit_gets_a_clear_413_and_saves_nothing(alice_client, 
     journey, stage, prompt = content
     url = reverse("journeys:save_reflection", args=[journey.slug, stage.slug, prompt.pk])
 
-    response = alice_client.post(url, {"text": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)})
+    response = alice_client.post(
+        url, box(prompt, "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)), HTTP_HX_REQUEST="true"
+    )
 
     assert response.status_code == 413
     assert b"We could not read that" in response.content
@@ -200,9 +202,9 @@ def test_the_longest_reflection_in_four_byte_characters_fits_under_the_limit(ali
     url = reverse("journeys:save_reflection", args=[journey.slug, stage.slug, prompt.pk])
     text = "🌊" * 20_000
 
-    response = alice_client.post(url, {"text": text})
+    response = alice_client.post(url, box(prompt, text), HTTP_HX_REQUEST="true")
 
-    assert response.status_code == 302
+    assert response.status_code == 200
     assert Reflection.objects.get().text == text
 
 

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, box
 
 SENTENCES = [
     "Since the chemo I flinch when he reaches for me",
@@ -34,7 +34,8 @@ def written(alice, journey) -> Client:
     prompt = stage.prompts.first()
     client.post(
         reverse("journeys:save_reflection", args=[journey.slug, stage.slug, prompt.pk]),
-        {"text": SENTENCES[0]},
+        box(prompt, SENTENCES[0]),
+        HTTP_HX_REQUEST="true",
     )
     client.post(
         reverse("journeys:check_ins", args=[journey.slug]), {"readiness": 4, "note": SENTENCES[1]}

@@ -19,7 +19,7 @@ from django.views.debug import (
 from guide.logging import ScrubNoteTextFilter
 from journeys.drafts import edit_token
 from journeys.models import CheckIn, Profile, Reflection, StageDraft, StageProgress, StageVersion
-from tests.conftest import PASSWORD, make_user, write_notes
+from tests.conftest import PASSWORD, box, make_user, write_notes
 from tests.security.forms import note_targets
 from tests.security.routes import CONTENT_PARAMETERS, PUBLIC, content_kwargs, site_routes
 from tests.test_admin import stage_form
@@ -148,7 +148,7 @@ def test_every_view_that_receives_note_text_marks_it_sensitive(alice, journey):
         assert marked == "__ALL__" or field in marked, (path, field)
         views.add(resolve(path).view_name)
 
-    assert {"journeys:save_reflection", "journeys:check_ins"} <= views
+    assert {"journeys:save_reflection", "journeys:save_stage", "journeys:check_ins"} <= views
 
 
 def raise_with(text: str):
@@ -159,7 +159,7 @@ def raise_with(text: str):
     return fail
 
 
-@pytest.mark.parametrize("route", ["check_ins", "save_reflection", "reflection_edit"])
+@pytest.mark.parametrize("route", ["check_ins", "save_reflection", "save_stage", "reflection_edit"])
 def test_an_error_while_saving_a_note_reports_no_note_text(
     route, alice, journey, settings, monkeypatch, caplog
 ):
@@ -174,6 +174,7 @@ def test_an_error_while_saving_a_note_reports_no_note_text(
         "save_reflection": reverse(
             "journeys:save_reflection", args=[journey.slug, stage.slug, reflection.prompt_id]
         ),
+        "save_stage": reverse("journeys:save_stage", args=[journey.slug, stage.slug]),
         "reflection_edit": reverse("journeys:reflection_edit", args=[reflection.pk]),
     }[route]
     client = Client(raise_request_exception=False)
@@ -181,7 +182,14 @@ def test_an_error_while_saving_a_note_reports_no_note_text(
 
     with caplog.at_level(logging.INFO):
         response = client.post(
-            url, {"text": SECRET_TEXT, "note": SECRET_TEXT, "readiness": 3, "version": 1}
+            url,
+            {
+                "text": SECRET_TEXT,
+                "note": SECRET_TEXT,
+                "readiness": 3,
+                "version": 1,
+                **box(reflection.prompt, SECRET_TEXT, reflection.pk, 1),
+            },
         )
 
     assert response.status_code == 500
