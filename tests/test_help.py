@@ -26,6 +26,17 @@ def test_every_country_has_a_crisis_abuse_illness_and_couples_line_with_its_sour
 
 
 @pytest.mark.parametrize("code", COUNTRIES)
+def test_every_number_shown_was_checked_against_a_published_page(code):
+    # The page shows every line alike, so a number nobody could confirm must
+    # not be on it: a wrong number is worse than none to someone in crisis.
+    unchecked = [
+        line.name for line in helplines.countries()[code].lines if line.phone and not line.checked
+    ]
+
+    assert unchecked == []
+
+
+@pytest.mark.parametrize("code", COUNTRIES)
 def test_the_help_page_shows_the_chosen_countrys_lines_and_emergency_number(client, code):
     country = helplines.countries()[code]
 
