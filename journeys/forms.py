@@ -327,6 +327,28 @@ QUESTIONS_PREFIX = "questions"
 QUESTION_BOXES_READ = 100
 
 
+class QuestionChange(models.TextChoices):
+    """What a button under the questions does; its words are the page's."""
+
+    ADD = "add"
+    SAVE = "save"
+    UP = "up"
+    DOWN = "down"
+    REMOVE = "remove"
+    CLEAR = "clear"
+    CLEAR_CONFIRMED = "clear-confirmed"
+    KEEP = "keep"
+
+
+class Focus(NamedTuple):
+    """Where the keyboard lands after a change: a control of a numbered
+    question ("text", "up", "down"), or of the whole list ("save", "clear",
+    "confirm"); "" for nowhere in particular."""
+
+    control: str
+    number: int = 0
+
+
 class CareQuestionForm(forms.Form):
     """One of the person's questions for their care team, in a box of its own."""
 
@@ -382,7 +404,7 @@ class BaseCareQuestionFormSet(forms.BaseFormSet):
         """The boxes that hold a question, which come before the empty one."""
         return sum(1 for form in self if form["text"].value())
 
-    def land_on(self, focus: "Focus") -> None:
+    def land_on(self, focus: Focus) -> None:
         """Puts the keyboard in the question's box that `focus` names, once the page opens."""
         if focus.control == "text" and 0 < focus.number <= len(self.forms):
             self.forms[focus.number - 1].fields["text"].widget.attrs["autofocus"] = True
@@ -422,26 +444,6 @@ def question_boxes(texts: list[str], *, typed: bool) -> BaseCareQuestionFormSet:
     return CareQuestionFormSet(data, prefix=QUESTIONS_PREFIX)
 
 
-class QuestionChange(models.TextChoices):
-    ADD = "add", _("Add a question")
-    SAVE = "save", _("Save my questions")
-    UP = "up", _("Move up")
-    DOWN = "down", _("Move down")
-    REMOVE = "remove", _("Remove")
-    CLEAR = "clear", _("Clear all questions")
-    CLEAR_CONFIRMED = "clear-confirmed", _("Yes, clear all questions")
-    KEEP = "keep", _("No, keep them")
-
-
-class Focus(NamedTuple):
-    """Where the keyboard lands after a change: a control of a numbered
-    question ("text", "up", "down"), or of the whole list ("save", "clear",
-    "confirm"); "" for nowhere in particular."""
-
-    control: str
-    number: int = 0
-
-
 class QuestionChangeForm(forms.Form):
     """A button under the questions: "add", "clear", or "up:2" for question 2."""
 
@@ -460,7 +462,8 @@ class QuestionChangeForm(forms.Form):
         left open while another changed the list) changes nothing.
         """
         what, number = self.cleaned_data["change"]
-        texts, here, count = list(texts), number - 1, len(texts)
+        texts = list(texts)
+        here, count = number - 1, len(texts)
         if what == QuestionChange.UP and 0 < here < count:
             texts[here - 1], texts[here] = texts[here], texts[here - 1]
             # The same button again moves it further, while it can go further.
@@ -495,7 +498,8 @@ class SummaryAction(models.TextChoices):
 class SummaryForm(forms.Form):
     """What goes into a summary: reflections chosen one by one or a whole
     stage at a time, a period of check-ins, the person's questions (kept for
-    next time), and how the page is headed."""
+    next time; a formset of their own, `self.questions`, checked with the
+    form), and how the page is headed."""
 
     reflections = forms.ModelMultipleChoiceField(
         label=_("Reflections"),
