@@ -11,7 +11,7 @@ from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import connection, transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -26,10 +26,17 @@ from guide.lockout import client_address
 from guide.sessions import end_sessions_of
 from guide.tasks import send_templated_email
 from journeys.export import export_data, export_markdown
-from journeys.forms import SummaryAction, SummaryForm
+from journeys.forms import (
+    QuestionChange,
+    QuestionChangeForm,
+    SummaryAction,
+    SummaryForm,
+    typed_questions,
+)
 from journeys.models import CareQuestion, Partnership
 from journeys.partners import code_attempt_names
 from journeys.summary import Summary, compose, pdf_from_html
+from journeys.views.signed_in import HtmxHttpRequest, render_page_or_part, signed_in
 
 CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
 # Keeps the cookie that carries the "you are signed out / deleted" message to
@@ -118,12 +125,9 @@ def account_summary(request: HttpRequest) -> HttpResponse:
             raise Http404
         return render(request, "account/summary.html", {"form": form})
     data = form.cleaned_data
-    if data["action"] == SummaryAction.CHANGE:
+    if data["action"] not in (SummaryAction.SHOW, SummaryAction.PDF):
         return render(request, "account/summary.html", {"form": form})
     CareQuestion.objects.replace_for(user=request.user, texts=data["questions"])
-    if data["action"] == SummaryAction.SAVE_QUESTIONS:
-        messages.success(request, _("Your questions are saved."))
-        return render(request, "account/summary.html", {"form": form})
     summary = compose(
         request.user,
         reflections=data["reflections"],
@@ -136,6 +140,31 @@ def account_summary(request: HttpRequest) -> HttpResponse:
     if data["action"] == SummaryAction.PDF:
         return _summary_pdf(request, summary)
     return render(request, "account/summary_print.html", {"form": form, "summary": summary})
+
+
+@signed_in("account/summary.html#questions-signed-out")
+@never_cache
+@require_POST
+def account_summary_questions(request: HtmxHttpRequest) -> HttpResponse:
+    """Adds, saves, moves, removes or clears the questions for the care team.
+
+    The rest of the page comes back as it was typed. The list is kept once
+    every question fits; clearing asks first. With htmx only the questions
+    (and the error summary) are sent back.
+    """
+    change = QuestionChangeForm(request.POST)
+    if not change.is_valid():
+        return HttpResponseBadRequest()
+    questions, focus = change.applied_to(typed_questions(request.POST))
+    form = SummaryForm(request.POST, user=request.user, questions=questions)
+    form.questions.land_on(focus)
+    what, _number = change.cleaned_data["change"]
+    asking = what == QuestionChange.CLEAR
+    saved = not asking and form.questions.is_valid()
+    if saved:
+        CareQuestion.objects.replace_for(user=request.user, texts=form.questions.texts())
+    ctx = {"form": form, "focus": focus, "asking_to_clear": asking, "saved": saved}
+    return render_page_or_part(request, "account/summary.html", "questions-answer", ctx)
 
 
 def _summary_pdf(request: HttpRequest, summary: Summary) -> HttpResponse:

@@ -62,6 +62,11 @@ urlpatterns = [
     path("account/export.json", account.account_export_json, name="account_export_json"),
     path("account/export.md", account.account_export_md, name="account_export_md"),
     path("account/summary/", account.account_summary, name="account_summary"),
+    path(
+        "account/summary/questions/",
+        account.account_summary_questions,
+        name="account_summary_questions",
+    ),
     path("account/delete/", account.account_delete, name="account_delete"),
     path(
         "account/sign-out-everywhere/",

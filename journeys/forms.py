@@ -1,4 +1,5 @@
 from collections import defaultdict
+from typing import NamedTuple
 
 from django import forms
 from django.contrib.auth import authenticate
@@ -10,7 +11,6 @@ from django.forms.boundfield import BoundWidget
 from django.http import HttpRequest
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from journeys.models import (
     CARE_QUESTION_MAX_LENGTH,
@@ -336,17 +336,184 @@ class ReadinessComparingForm(forms.Form):
 # A summary for the care team
 
 
+QUESTIONS_PREFIX = "questions"
+# Past any page of ours (30 questions and an empty box): the rest is not read.
+QUESTION_BOXES_READ = 100
+
+
+class QuestionChange(models.TextChoices):
+    """What a button under the questions does; its words are the page's."""
+
+    ADD = "add"
+    SAVE = "save"
+    UP = "up"
+    DOWN = "down"
+    REMOVE = "remove"
+    CLEAR = "clear"
+    CLEAR_CONFIRMED = "clear-confirmed"
+    KEEP = "keep"
+
+
+class Focus(NamedTuple):
+    """Where the keyboard lands after a change: a control of a numbered
+    question ("text", "up", "down"), or of the whole list ("save", "clear",
+    "confirm"); "" for nowhere in particular."""
+
+    control: str
+    number: int = 0
+
+
+class CareQuestionForm(forms.Form):
+    """One of the person's questions for their care team, in a box of its own."""
+
+    text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, number: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.number = number
+        self.fields["text"].label = _("Question %(number)s") % {"number": number}
+
+    def clean_text(self) -> str:
+        # One line each in the summary and the Markdown export.
+        text = " ".join(self.cleaned_data["text"].split())
+        if len(text) > CARE_QUESTION_MAX_LENGTH:
+            raise ValidationError(
+                _(
+                    "Question %(number)s is %(length)s characters long. Please shorten it to "
+                    "%(limit)s or fewer; your text is still in the box."
+                ),
+                code="too_long",
+                params={
+                    "number": self.number,
+                    "length": f"{len(text):,}",
+                    "limit": f"{CARE_QUESTION_MAX_LENGTH:,}",
+                },
+            )
+        return text
+
+
+class BaseCareQuestionFormSet(forms.BaseFormSet):
+    longest = CARE_QUESTION_MAX_LENGTH
+
+    def get_form_kwargs(self, index: int | None) -> dict:
+        return {**super().get_form_kwargs(index), "number": (index or 0) + 1}
+
+    def clean(self) -> None:
+        # Each question past the limit says so in its own box, where it can be removed.
+        for form in self.forms[CARE_QUESTIONS_MAX:]:
+            if form.cleaned_data.get("text"):
+                form.add_error(
+                    "text",
+                    ValidationError(
+                        _(
+                            "A summary holds up to %(limit)s questions and this is question "
+                            "%(number)s. Please remove one; your text is still in the box."
+                        ),
+                        code="too_many",
+                        params={"limit": CARE_QUESTIONS_MAX, "number": form.number},
+                    ),
+                )
+
+    def question_count(self) -> int:
+        """The boxes that hold a question, which come before the empty one."""
+        return sum(1 for form in self if form["text"].value())
+
+    def land_on(self, focus: Focus) -> None:
+        """Puts the keyboard in the question's box that `focus` names, once the page opens."""
+        if focus.control == "text" and 0 < focus.number <= len(self.forms):
+            self.forms[focus.number - 1].fields["text"].widget.attrs["autofocus"] = True
+
+    def texts(self) -> list[str]:
+        """The questions, checked, in the person's order."""
+        return [form.cleaned_data["text"] for form in self.forms if form.cleaned_data.get("text")]
+
+
+CareQuestionFormSet = forms.formset_factory(
+    CareQuestionForm,
+    formset=BaseCareQuestionFormSet,
+    extra=0,
+    max_num=CARE_QUESTIONS_MAX,
+    absolute_max=QUESTION_BOXES_READ,
+)
+
+
+def typed_questions(data) -> list[str]:
+    """The questions as typed on the page, in its order; empty boxes are left out."""
+    boxes = CareQuestionFormSet(data, prefix=QUESTIONS_PREFIX)
+    return [typed for box in boxes if (typed := box["text"].value() or "").strip()]
+
+
+def question_boxes(texts: list[str], *, typed: bool) -> BaseCareQuestionFormSet:
+    """A box for each question and, while there is room, an empty one for the next.
+
+    Questions that were typed are checked, so each box shows its own error;
+    the boxes are numbered afresh, so a box's error names the number beside it.
+    """
+    rows = [*texts, ""] if len(texts) < CARE_QUESTIONS_MAX else texts
+    if not typed:
+        initial = [{"text": text} for text in rows]
+        return CareQuestionFormSet(initial=initial, prefix=QUESTIONS_PREFIX)
+    data = {f"{QUESTIONS_PREFIX}-TOTAL_FORMS": len(rows), f"{QUESTIONS_PREFIX}-INITIAL_FORMS": 0}
+    data |= {f"{QUESTIONS_PREFIX}-{index}-text": text for index, text in enumerate(rows)}
+    return CareQuestionFormSet(data, prefix=QUESTIONS_PREFIX)
+
+
+class QuestionChangeForm(forms.Form):
+    """A button under the questions: "add", "clear", or "up:2" for question 2."""
+
+    change = forms.CharField()
+
+    def clean_change(self) -> tuple[QuestionChange, int]:
+        what, _colon, number = self.cleaned_data["change"].partition(":")
+        if what not in QuestionChange.values or not (number or "0").isdigit():
+            raise ValidationError("Not a button of the summary page.", code="invalid")
+        return QuestionChange(what), int(number or 0)
+
+    def applied_to(self, texts: list[str]) -> tuple[list[str], Focus]:
+        """The questions with the change made, and where the keyboard goes next.
+
+        A move or a removal of a question that is no longer there (a page
+        left open while another changed the list) changes nothing.
+        """
+        what, number = self.cleaned_data["change"]
+        texts = list(texts)
+        here, count = number - 1, len(texts)
+        if what == QuestionChange.UP and 0 < here < count:
+            texts[here - 1], texts[here] = texts[here], texts[here - 1]
+            # The same button again moves it further, while it can go further.
+            return texts, Focus("up" if number > 2 else "text", number - 1)
+        if what == QuestionChange.DOWN and 0 <= here < count - 1:
+            texts[here], texts[here + 1] = texts[here + 1], texts[here]
+            return texts, Focus("down" if number + 1 < count else "text", number + 1)
+        if what == QuestionChange.REMOVE and 0 <= here < count:
+            del texts[here]
+            # The next question has moved into its place, or the empty box has.
+            return texts, Focus("text", number)
+        if what == QuestionChange.ADD:
+            return texts, Focus("text", count + 1)
+        if what == QuestionChange.CLEAR_CONFIRMED:
+            return [], Focus("text", 1)
+        # Saving stays on its button; asking to clear goes to the question it asks,
+        # and keeping them goes back to where clearing began.
+        lands = {
+            QuestionChange.SAVE: "save",
+            QuestionChange.CLEAR: "confirm",
+            QuestionChange.KEEP: "clear",
+        }
+        return texts, Focus(lands.get(what, ""))
+
+
 class SummaryAction(models.TextChoices):
     SHOW = "show", _("Show my summary")
     PDF = "pdf", _("Download as PDF")
-    SAVE_QUESTIONS = "save-questions", _("Save my questions")
     CHANGE = "change", _("Change what is in it")
 
 
 class SummaryForm(forms.Form):
     """What goes into a summary: reflections chosen one by one or a whole
     stage at a time, a period of check-ins, the person's questions (kept for
-    next time), and how the page is headed."""
+    next time; a formset of their own, `self.questions`, checked with the
+    form), and how the page is headed."""
 
     reflections = forms.ModelMultipleChoiceField(
         label=_("Reflections"),
@@ -368,20 +535,6 @@ class SummaryForm(forms.Form):
         initial=Period.NONE,
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose which check-ins to include, or none.")},
-    )
-    questions = forms.CharField(
-        label=_("Questions for my care team"),
-        help_text=format_lazy(
-            _(
-                "One question a line, up to {count} questions of {limit} characters each. "
-                "They are kept, encrypted, for next time. To clear them, empty the box and "
-                "save."
-            ),
-            count=CARE_QUESTIONS_MAX,
-            limit=CARE_QUESTION_MAX_LENGTH,
-        ),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
     )
     for_whom = forms.CharField(
         label=_("For (optional)"),
@@ -406,15 +559,22 @@ class SummaryForm(forms.Form):
     )
     action = forms.ChoiceField(choices=SummaryAction.choices, required=False)
 
-    def __init__(self, data=None, *, user, **kwargs):
-        if data is None:
-            saved = CareQuestion.objects.for_user(user).values_list("text", flat=True)
-            kwargs.setdefault("initial", {})["questions"] = "\n".join(saved)
+    def __init__(self, data=None, *, user, questions: list[str] | None = None, **kwargs):
+        """`questions`: the list as a change under them left it; otherwise as typed
+        on the page, or as kept when the page is first opened."""
         super().__init__(data, **kwargs)
         self.own_reflections = Reflection.objects.for_user(user).in_journey_order()
         self.fields["reflections"].queryset = self.own_reflections
         self.stages = list(Stage.objects.written_in_by(user))
         self.fields["whole_stages"].choices = [(stage.pk, stage.title) for stage in self.stages]
+        if questions is None and self.is_bound:
+            questions = typed_questions(data)
+        elif questions is None:
+            questions = list(CareQuestion.objects.for_user(user).values_list("text", flat=True))
+        self.questions = question_boxes(questions, typed=self.is_bound)
+
+    def is_valid(self) -> bool:
+        return super().is_valid() and self.questions.is_valid()
 
     def stage_groups(self) -> list[tuple[Stage, BoundWidget, list[BoundWidget]]]:
         """Each stage with its "choose all" box and the boxes of its reflections."""
@@ -427,37 +587,11 @@ class SummaryForm(forms.Form):
         ]
 
     def chosen_values(self) -> list[tuple[str, list[str]]]:
-        """Each field's submitted values, for a page to carry to the next step."""
-        return [(name, self.data.getlist(name)) for name in self.fields if name != "action"]
-
-    def clean_questions(self) -> list[str]:
-        lines = (" ".join(line.split()) for line in self.cleaned_data["questions"].splitlines())
-        questions = [line for line in lines if line]
-        too_long = [
-            str(n) for n, text in enumerate(questions, 1) if len(text) > CARE_QUESTION_MAX_LENGTH
-        ]
-        if too_long:
-            raise ValidationError(
-                ngettext(
-                    "Question %(numbers)s is longer than %(limit)s characters. Please shorten "
-                    "it; your text is still in the box.",
-                    "Questions %(numbers)s are longer than %(limit)s characters. Please shorten "
-                    "them; your text is still in the box.",
-                    len(too_long),
-                )
-                % {"numbers": ", ".join(too_long), "limit": CARE_QUESTION_MAX_LENGTH},
-                code="too_long",
-            )
-        if len(questions) > CARE_QUESTIONS_MAX:
-            raise ValidationError(
-                _(
-                    "There are %(count)s questions here; a summary holds up to %(limit)s. "
-                    "Please remove some; your text is still in the box."
-                )
-                % {"count": len(questions), "limit": CARE_QUESTIONS_MAX},
-                code="too_many",
-            )
-        return questions
+        """Each field's submitted values, the questions' boxes too, for a page
+        to carry to the next step."""
+        fields = [(name, self.data.getlist(name)) for name in self.fields if name != "action"]
+        boxes = [*self.questions.management_form, *(box["text"] for box in self.questions)]
+        return fields + [(box.html_name, [box.value()]) for box in boxes]
 
     def clean(self) -> dict:
         data = super().clean()
@@ -469,13 +603,13 @@ class SummaryForm(forms.Form):
                 | Q(prompt__stage__in=whole_stages)
             )
         data["reflections"] = list(chosen or [])
-        makes_summary = data.get("action", "") in ("", SummaryAction.SHOW, SummaryAction.PDF)
+        questions_fit = self.questions.is_valid()
+        data["questions"] = self.questions.texts() if questions_fit else []
+        makes_summary = data.get("action") in (SummaryAction.SHOW, SummaryAction.PDF)
         nothing_chosen = (
-            not data["reflections"]
-            and data.get("period") == Period.NONE
-            and not data.get("questions")
+            not data["reflections"] and data.get("period") == Period.NONE and not data["questions"]
         )
-        if makes_summary and nothing_chosen and not self.has_error("questions"):
+        if makes_summary and nothing_chosen and questions_fit:
             self.add_error(
                 "reflections",
                 _(

@@ -6,13 +6,11 @@ from datetime import timedelta
 
 import pikepdf
 import pytest
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
 from journeys.models import (
-    CARE_QUESTIONS_MAX,
     CareQuestion,
     CheckIn,
     Prompt,
@@ -45,6 +43,15 @@ def written(alice, bob, journey) -> dict:
 
 def compose(client, action="pdf", **data):
     return client.post(URL, {"period": "none", "paper": "A4", "action": action, **data})
+
+
+def questions(*texts: str) -> dict:
+    """The question boxes as the page posts them, one text each."""
+    return {
+        "questions-TOTAL_FORMS": len(texts),
+        "questions-INITIAL_FORMS": 0,
+        **{f"questions-{index}-text": text for index, text in enumerate(texts)},
+    }
 
 
 def pdf_text(response) -> str:
@@ -100,7 +107,7 @@ def test_the_pdf_holds_exactly_the_reflections_and_questions_i_chose(alice_clien
     response = compose(
         alice_client,
         reflections=[written["first"].pk, written["listening"].pk],
-        questions="Is it safe to start driving again?\nWhy am I so tired after lunch?",
+        **questions("Is it safe to start driving again?", "Why am I so tired after lunch?"),
     )
 
     assert response.status_code == 200
@@ -244,56 +251,6 @@ def test_someone_elses_reflection_answers_404_for_the_page_and_the_pdf(alice_cli
         assert b"Bob" not in response.content
 
 
-def test_a_question_over_500_characters_is_refused_beside_the_box_and_kept(alice_client, written):
-    long_question = "Why " + "so " * 200 + "tired?"
-    typed = f"A short one?\n{long_question}"
-
-    response = compose(alice_client, reflections=[written["first"].pk], questions=typed)
-
-    content = response.content.decode()
-    assert response["Content-Type"].startswith("text/html")
-    assert "Question 2 is longer than 500 characters" in content
-    assert 'id="id_questions_error"' in content
-    assert long_question in content
-    assert not CareQuestion.objects.exists()
-
-
-def test_more_than_30_questions_are_refused_beside_the_box_and_kept(alice_client):
-    typed = "\n".join(f"Question number {n}?" for n in range(1, CARE_QUESTIONS_MAX + 2))
-
-    response = compose(alice_client, "save-questions", questions=typed)
-
-    content = response.content.decode()
-    assert "There are 31 questions here; a summary holds up to 30." in content
-    assert "Question number 31?" in content
-    assert not CareQuestion.objects.exists()
-
-
-def test_my_questions_are_kept_encrypted_in_order_for_next_time(alice_client, alice):
-    response = compose(alice_client, "save-questions", questions="Second?\n\n  First?  \n")
-
-    assert "Your questions are saved." in response.content.decode()
-    assert list(CareQuestion.objects.for_user(alice).values_list("text", flat=True)) == [
-        "Second?",
-        "First?",
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT text FROM journeys_carequestion")
-        stored = " ".join(row[0] for row in cursor.fetchall())
-    assert "Second?" not in stored
-    assert "Second?\nFirst?</textarea>" in alice_client.get(URL).content.decode()
-
-
-def test_emptying_the_box_clears_my_questions(alice_client, alice, bob):
-    CareQuestion.objects.create(user=alice, text="Old question?")
-    CareQuestion.objects.create(user=bob, text="Bob's question?")
-
-    compose(alice_client, "save-questions", questions="")
-
-    assert not CareQuestion.objects.for_user(alice).exists()
-    assert CareQuestion.objects.for_user(bob).exists()
-
-
 def test_my_questions_go_when_my_account_goes(alice, bob):
     from guide.account import delete_account
 
@@ -303,17 +260,6 @@ def test_my_questions_go_when_my_account_goes(alice, bob):
     delete_account(alice)
 
     assert list(CareQuestion.objects.values_list("text", flat=True)) == ["Bob's?"]
-
-
-def test_saving_questions_keeps_the_reflections_i_had_ticked(alice_client, written):
-    response = compose(
-        alice_client, "save-questions", reflections=[written["first"].pk], questions="Q?"
-    )
-
-    content = response.content.decode()
-    assert f'value="{written["first"].pk}"' in content
-    assert "Choose at least one reflection" not in content
-    assert len(re.findall(r'name="reflections"[^>]* checked', content)) == 1
 
 
 def test_change_brings_back_the_form_as_i_left_it(alice_client, written):

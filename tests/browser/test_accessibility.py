@@ -6,6 +6,7 @@ the page, the rule, what to change, and where.
 """
 
 import io
+import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -267,6 +268,22 @@ def test_every_form_with_errors_passes_axe_and_keeps_what_was_typed(
     expect(page.locator(".error-summary")).to_be_visible()
     found += errors_on(page, "stage page with a reflection too long to save")
     assert len(page.locator("textarea").first.input_value()) == 20_001
+
+    page.goto("/account/summary/")
+    page.get_by_label("Question 1", exact=True).fill("x" * 501)
+    page.get_by_role("button", name="Add a question").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    found += errors_on(page, "summary questions with one too long (in place)")
+    page.locator("form.summary-form").evaluate(
+        "form => form.requestSubmit(form.querySelector('button[value=add]'))"
+    )
+    expect(page).to_have_url(re.compile(r"/account/summary/questions/$"))
+    expect(page.locator(".error-summary")).to_be_visible()
+    found += errors_on(page, "summary questions with one too long (whole page)")
+    assert page.get_by_label("Question 1", exact=True).input_value() == "x" * 501
+    page.get_by_role("button", name="Clear all questions", exact=True).click()
+    expect(page.get_by_role("group", name="Clear your question?")).to_be_focused()
+    found += violations_on(page, "summary questions, asking before clearing them")
     context.close()
     assert_no_violations(found)
 

@@ -1,7 +1,9 @@
 """A summary for the care team, composed in a real browser, with JavaScript and without."""
 
 import io
+import re
 from datetime import timedelta
+from pathlib import Path
 
 import pikepdf
 import pytest
@@ -9,8 +11,11 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 
-from journeys.models import CheckIn, Prompt, Readiness, Reflection
+from journeys.models import CareQuestion, CheckIn, Prompt, Readiness, Reflection
 from tests.browser.demo import session_cookie
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
@@ -35,9 +40,9 @@ def written(alice, bob, journey) -> dict:
         )
 
 
-def signed_in_page(browser: Browser, live_server, user, javascript: bool = True) -> Page:
+def signed_in_page(browser: Browser, live_server, user, javascript: bool = True, **options) -> Page:
     context = browser.new_context(
-        base_url=live_server.url, java_script_enabled=javascript, accept_downloads=True
+        base_url=live_server.url, java_script_enabled=javascript, accept_downloads=True, **options
     )
     context.add_cookies([session_cookie(user, live_server.url)])
     return context.new_page()
@@ -55,9 +60,11 @@ def compose(page: Page) -> None:
     page.get_by_label("Choose all 2 reflections in this stage").check()
     page.get_by_label("He listens better than I thought.").check()
     page.get_by_role("radio", name="The last 4 weeks").check()
-    page.get_by_label("Questions for my care team").fill(
-        "Is it normal to feel this tired?\nWhen can we travel again?"
-    )
+    page.get_by_label("Question 1", exact=True).fill("Is it normal to feel this tired?")
+    page.get_by_role("button", name="Add a question").click()
+    # Once the keyboard is in the new box: htmx puts it there just after the swap.
+    expect(page.get_by_label("Question 2", exact=True)).to_be_focused()
+    page.get_by_label("Question 2", exact=True).fill("When can we travel again?")
     page.get_by_label("For (optional)").fill("Dr Okafor")
 
 
@@ -154,3 +161,110 @@ def test_printing_the_summary_leaves_out_the_site_and_its_buttons(
         "Nearer",
     ):
         assert left_out not in printed, left_out
+
+
+def question(page: Page, number: int):
+    return page.get_by_label(f"Question {number}", exact=True)
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_a_person_adds_moves_removes_and_clears_questions_on_a_phone(
+    browser: Browser, live_server, alice, written, javascript
+):
+    page = signed_in_page(browser, live_server, alice, javascript, viewport=PHONE)
+    page.goto("/account/summary/")
+    page.get_by_label("He listens better than I thought.").check()
+    page.get_by_role("radio", name="The last 4 weeks").check()
+    page.get_by_label("For (optional)").fill("Dr Okafor")
+
+    for number, text in enumerate(
+        ["Is it normal to feel this tired?", "When can we travel again?", "Can I drive yet?"], 1
+    ):
+        question(page, number).fill(text)
+        page.get_by_role("button", name="Add a question").click()
+        # The next empty box is where the keyboard is, ready to type in.
+        expect(question(page, number + 1)).to_be_focused()
+    expect(page.get_by_role("status").filter(has_text="Your questions are saved.")).to_be_visible()
+    if javascript:
+        # As a phone shows it, from the questions' heading down to their last button.
+        page.set_viewport_size({"width": 390, "height": 1250})
+        page.mouse.move(0, 0)
+        page.get_by_role("heading", name="Your questions").evaluate(
+            "heading => window.scrollTo(0, heading.getBoundingClientRect().top + scrollY - 70)"
+        )
+        page.screenshot(path=SCREENSHOTS / "summary-questions-390.png")
+        page.set_viewport_size(PHONE)
+
+    page.get_by_role("button", name="Move up question 3").click()
+    expect(question(page, 2)).to_have_value("Can I drive yet?")
+    expect(question(page, 3)).to_have_value("When can we travel again?")
+    # On the same button, which now moves question 2, so pressing again goes further.
+    expect(page.get_by_role("button", name="Move up question 2")).to_be_focused()
+
+    page.get_by_role("button", name="Remove question 1").click()
+    expect(question(page, 1)).to_have_value("Can I drive yet?")
+    expect(question(page, 1)).to_be_focused()
+    expect(question(page, 3)).to_have_value("")
+
+    # Everything else on the page is as it was typed.
+    expect(page.get_by_label("For (optional)")).to_have_value("Dr Okafor")
+    expect(page.get_by_label("He listens better than I thought.")).to_be_checked()
+    expect(page.get_by_role("radio", name="The last 4 weeks")).to_be_checked()
+    assert CareQuestion.objects.for_user(alice).count() == 2
+    # With JavaScript only the questions changed; without, the page came back from the server.
+    assert page.url.endswith("/account/summary/questions/") is not javascript
+
+    clear = page.get_by_role("button", name="Clear all questions", exact=True)
+    clear.click()
+    expect(page.get_by_role("group", name="Clear all 2 questions?")).to_be_focused()
+    page.get_by_role("button", name="No, keep them").click()
+    expect(page.get_by_text("Clear all 2 questions?")).to_have_count(0)
+    expect(question(page, 2)).to_have_value("When can we travel again?")
+    expect(clear).to_be_focused()
+    clear.click()
+    page.get_by_role("button", name="Yes, clear all questions").click()
+    expect(
+        page.get_by_role("status").filter(has_text="Your questions are cleared.")
+    ).to_be_visible()
+    expect(question(page, 1)).to_have_value("")
+    expect(question(page, 2)).to_have_count(0)
+
+    page.goto("/account/summary/")
+    expect(question(page, 1)).to_have_value("")
+    assert not CareQuestion.objects.for_user(alice).exists()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_a_question_too_long_is_named_beside_its_box_and_nothing_typed_is_lost(
+    browser: Browser, live_server, alice, written, javascript
+):
+    long_question = "Why am I " + "so very " * 70 + "tired?"
+    page = signed_in_page(browser, live_server, alice, javascript, viewport=PHONE)
+    page.goto("/account/summary/")
+    page.get_by_label("For (optional)").fill("Nurse Lee")
+    question(page, 1).fill("A short one?")
+    page.get_by_role("button", name="Add a question").click()
+    expect(question(page, 2)).to_be_focused()
+    question(page, 2).fill(long_question)
+    page.get_by_role("button", name="Add a question").click()
+
+    message = "Question 2 is 575 characters long. Please shorten it to 500 or fewer"
+    expect(page.locator(".error-summary")).to_contain_text(message)
+    expect(question(page, 2)).to_have_accessible_description(re.compile(re.escape(message)))
+    expect(question(page, 2)).to_have_value(long_question)
+    expect(page.get_by_label("For (optional)")).to_have_value("Nurse Lee")
+    page.locator(".error-summary a").click()
+    expect(question(page, 2)).to_be_focused()
+    assert list(CareQuestion.objects.for_user(alice).values_list("text", flat=True)) == [
+        "A short one?"
+    ]
+
+
+def test_enter_in_the_for_line_shows_the_summary(browser: Browser, live_server, alice, written):
+    page = signed_in_page(browser, live_server, alice, javascript=False)
+    page.goto("/account/summary/")
+    question(page, 1).fill("Is it normal to feel this tired?")
+    page.get_by_label("For (optional)").fill("Dr Okafor")
+    page.get_by_label("For (optional)").press("Enter")
+
+    expect(page.locator("article.summary-doc")).to_contain_text("Is it normal to feel this tired?")

@@ -108,7 +108,9 @@ def main() -> None:
     form = {
         "reflections": list(Reflection.objects.for_user(user).values_list("pk", flat=True)),
         "period": "12m",
-        "questions": "\n".join(f"Question {n}: is this tiredness expected?" for n in range(10)),
+        "questions-TOTAL_FORMS": 10,
+        "questions-INITIAL_FORMS": 0,
+        **{f"questions-{n}-text": f"Question {n}: is this tiredness expected?" for n in range(10)},
         "for_whom": "Dr Okafor",
         "paper": "A4",
         "action": "pdf",
