@@ -110,6 +110,8 @@ def account_export_md(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @never_cache
+# The questions are private notes; the "For:" line may name a person.
+@sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 def account_summary(request: HttpRequest) -> HttpResponse:
     """Composes a summary for the care team; shows it to print, or sends it as a PDF.
@@ -144,6 +146,7 @@ def account_summary(request: HttpRequest) -> HttpResponse:
 
 @signed_in("account/summary.html#questions-signed-out")
 @never_cache
+@sensitive_post_parameters()
 @require_POST
 def account_summary_questions(request: HtmxHttpRequest) -> HttpResponse:
     """Adds, saves, moves, removes or clears the questions for the care team.

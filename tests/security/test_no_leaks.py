@@ -148,7 +148,13 @@ def test_every_view_that_receives_note_text_marks_it_sensitive(alice, journey):
         assert marked == "__ALL__" or field in marked, (path, field)
         views.add(resolve(path).view_name)
 
-    assert {"journeys:save_reflection", "journeys:save_stage", "journeys:check_ins"} <= views
+    assert {
+        "journeys:save_reflection",
+        "journeys:save_stage",
+        "journeys:check_ins",
+        "account_summary",
+        "account_summary_questions",
+    } <= views
 
 
 def raise_with(text: str):
