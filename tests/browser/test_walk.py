@@ -54,6 +54,9 @@ def open_stage(page: Page, title: str = "Listening") -> None:
     page.goto("/journeys/together/")
     page.get_by_role("link", name=title, exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    # htmx and the autosave script start once the page has loaded; on a busy
+    # machine typing can otherwise come first and trigger nothing.
+    page.wait_for_load_state("load")
 
 
 def prompt_section(page: Page, question: str = QUESTION) -> Locator:
