@@ -10,10 +10,12 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.db import connection, transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -144,9 +146,19 @@ def account_summary(request: HttpRequest) -> HttpResponse:
     return render(request, "account/summary_print.html", {"form": form, "summary": summary})
 
 
-@signed_in("account/summary.html#questions-signed-out")
+def _questions_given_back(request: HttpRequest) -> HttpResponse:
+    """A change to the questions sent after the session ended, without
+    JavaScript: nothing is stored, and every question typed comes back to copy."""
+    ctx = {
+        "questions": "\n".join(typed_questions(request.POST)),
+        "login_url": redirect_to_login(reverse("account_summary"))["Location"],
+    }
+    return render(request, "account/questions_signed_out.html", ctx, status=401)
+
+
 @never_cache
 @sensitive_post_parameters()
+@signed_in("account/summary.html#questions-signed-out", signed_out_page=_questions_given_back)
 @require_POST
 def account_summary_questions(request: HtmxHttpRequest) -> HttpResponse:
     """Adds, saves, moves, removes or clears the questions for the care team.

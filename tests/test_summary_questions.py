@@ -368,11 +368,16 @@ def test_a_signed_out_htmx_change_keeps_the_page_and_says_so(client, db):
     assert not CareQuestion.objects.exists()
 
 
-def test_without_javascript_a_signed_out_change_goes_to_sign_in(client, db):
-    response = change(client, "save", "Typed?")
+def test_without_javascript_a_signed_out_change_gives_every_question_back(client, db):
+    response = change(client, "save", "Typed before the session ended?")
 
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
+    content = response.content.decode()
+    assert response.status_code == 401
+    assert "You have been signed out" in content
+    assert "Typed before the session ended?</textarea>" in content
+    assert f'href="{reverse("login")}?next=/account/summary/"' in content
+    assert "no-store" in response["Cache-Control"]
+    assert not CareQuestion.objects.exists()
 
 
 def test_a_button_that_is_not_one_of_the_page_is_refused(alice_client, alice):

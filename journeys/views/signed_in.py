@@ -26,14 +26,18 @@ def render_page_or_part(request: HtmxHttpRequest, template: str, part: str, ctx:
     return response
 
 
-def signed_in(signed_out_partial: str | None = None) -> Callable:
+def signed_in(
+    signed_out_partial: str | None = None,
+    signed_out_page: Callable[[HttpRequest], HttpResponse] | None = None,
+) -> Callable:
     """`login_required` that never swaps the sign-in page into a fragment.
 
     htmx follows redirects inside its request, so a plain redirect would put
     the whole sign-in page where a list or a form was. A signed-out htmx GET
     loads the sign-in page instead; a signed-out htmx POST answers 401 with
     `signed_out_partial` (out-of-band content) and swaps nothing else, so what
-    the person typed stays in the box.
+    the person typed stays in the box. Without htmx, a signed-out POST gets
+    `signed_out_page(request)` when given, which gives back what was typed.
     """
 
     def decorator(view: Callable) -> Callable:
@@ -42,6 +46,8 @@ def signed_in(signed_out_partial: str | None = None) -> Callable:
             if request.user.is_authenticated:
                 return view(request, *args, **kwargs)
             if not getattr(request, "htmx", False):
+                if signed_out_page and request.method == "POST":
+                    return signed_out_page(request)
                 return redirect_to_login(request.get_full_path())
             login_url = resolve_url(settings.LOGIN_URL)
             if signed_out_partial and request.method == "POST":
