@@ -174,8 +174,9 @@ class ReflectionEditForm(forms.Form):
 # Writing on the stage page, and marking a stage
 
 
-# The id of the stage page's form (journeys/stage.html).
-STAGE_FORM_ID = "stage-form"
+# The form a page's writing boxes belong to: the stage page's one form, or the
+# together page's (see journeys/stage.html#box).
+WRITING_FORM_ID = "writing-form"
 
 
 class ReflectionForm(forms.Form):
@@ -228,7 +229,7 @@ class ReflectionForm(forms.Form):
         # Every box on the stage page belongs to the page's one form, so that
         # without JavaScript any of its buttons sends every box (see stage.html).
         for field in self.fields.values():
-            field.widget.attrs["form"] = STAGE_FORM_ID
+            field.widget.attrs["form"] = WRITING_FORM_ID
         if autofocus:
             self.fields["text"].widget.attrs["autofocus"] = True
 
@@ -311,22 +312,21 @@ class SharingForm(forms.Form):
     action = forms.ChoiceField(choices=[("share", _("Share")), ("stop", _("Stop sharing"))])
 
 
-class TogetherAnswerForm(forms.Form):
-    text = forms.CharField(
-        label=_("Your answer"),
-        help_text=_("Your partner sees it only once you have both answered."),
-        widget=forms.Textarea(attrs={"rows": 6}),
-        validators=[
-            LengthLimit(
-                REFLECTION_MAX_LENGTH,
-                _(
-                    "Your answer is %(length)s characters long. Please shorten it to "
-                    "%(limit)s or fewer; your text is still in the box."
-                ),
-            )
-        ],
-        error_messages={"required": _("Write your answer first.")},
-    )
+class TogetherAnswerForm(ReflectionForm):
+    """An answer to a question the two answer together: a writing box that
+    saves as the person's own reflection as they write, given to the two of
+    them when they press its button."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].label = _("Your answer")
+        self.fields["text"].help_text = _("Your partner sees it only once you have both answered.")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not data.get("text", "").strip():
+            self.add_error("text", _("Write your answer first."))
+        return data
 
 
 class ReadinessComparingForm(forms.Form):

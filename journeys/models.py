@@ -1,4 +1,5 @@
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -199,6 +200,20 @@ class UserDataQuerySet(models.QuerySet):
         return self.filter(user=user)
 
 
+@dataclass
+class BoxSaved:
+    """What saving a writing box did (Reflection.save_box). `state`: saved,
+    conflict (saved as a new reflection beside `other`, another tab's newer
+    version), removed (the box was emptied; `removed` is the reflection as
+    it was, for Undo), changed_elsewhere (emptied, but another tab saved it
+    since: kept), or empty (nothing to save)."""
+
+    state: str
+    reflection: "Reflection | None" = None
+    other: "Reflection | None" = None
+    removed: "Reflection | None" = None
+
+
 class ReflectionQuerySet(UserDataQuerySet):
     def in_journey_order(self):
         """By journey, stage and question as the journey reads, oldest first
@@ -264,6 +279,31 @@ class Reflection(models.Model):
             )
             StageProgress.objects.start(user, prompt.stage_id)
         return reflection
+
+    @classmethod
+    def save_box(
+        cls, user, prompt: "Prompt", *, reflection: int | None, version: int | None, text: str
+    ) -> "BoxSaved":
+        """Writes what a writing box holds over the reflection it holds (the
+        id `reflection`), if that is still at the `version` the box showed;
+        else (a first save, another tab saved since, or it is gone) as a new
+        reflection, so no text is ever lost. An emptied box removes the
+        reflection it held."""
+        pk = reflection
+        mine = cls.objects.for_user(user).filter(prompt=prompt)
+        if not text.strip():
+            if not pk:
+                return BoxSaved("empty")
+            removed = mine.remove(pk, version)
+            return BoxSaved("removed" if removed else "changed_elsewhere", removed=removed)
+        if pk and (new_version := mine.save_over(pk, version, text)):
+            return BoxSaved("saved", cls(pk=pk, prompt=prompt, text=text, version=new_version))
+        other = mine.filter(pk=pk).first() if pk else None
+        if other and other.text == text:
+            # Saved since with these very words (a save as they left the box,
+            # racing the button's): nothing to keep apart.
+            return BoxSaved("saved", other)
+        return BoxSaved("conflict" if other else "saved", cls.start(user, prompt, text), other)
 
     def edit_url(self) -> str:
         return reverse("journeys:reflection_edit", args=[self.pk])

@@ -351,6 +351,19 @@ def test_a_stale_save_answers_409_and_keeps_both_texts(alice_client, alice, prom
     assert f'name="p{prompt.pk}-reflection" value="{new.pk}"' in content
 
 
+def test_a_stale_save_of_the_very_words_saved_since_makes_no_copy(alice_client, alice, prompt):
+    reflection = write(alice, prompt, "The same words")
+    Reflection.objects.filter(pk=reflection.pk).update(version=2)
+
+    response = alice_client.post(
+        save_url(prompt), box(prompt, "The same words", reflection.pk, 1), **HTMX
+    )
+
+    assert response.status_code == 200
+    assert Reflection.objects.count() == 1
+    assert f'name="p{prompt.pk}-version" value="2"' in response.content.decode()
+
+
 def test_without_javascript_a_stale_save_also_keeps_both_and_says_so(alice_client, alice, prompt):
     reflection = write(alice, prompt, "Newer")
     Reflection.objects.filter(pk=reflection.pk).update(version=3)

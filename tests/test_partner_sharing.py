@@ -8,8 +8,16 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from journeys.models import CheckIn, Partnership, Prompt, Reflection, Share, TogetherQuestion
-from tests.conftest import make_user
+from journeys.models import (
+    CheckIn,
+    Partnership,
+    Prompt,
+    Reflection,
+    Share,
+    TogetherAnswer,
+    TogetherQuestion,
+)
+from tests.conftest import box, make_user
 
 WAIT_TEXT = "When you have both answered, you will both see the two answers here."
 DIFFERENT_PLACES = "You may be in different places this week."
@@ -227,9 +235,11 @@ def ask(client: Client, prompt: Prompt) -> TogetherQuestion:
     return TogetherQuestion.objects.get(pk=response["Location"].rstrip("/").rsplit("/", 1)[1])
 
 
-def answer(client: Client, question: TogetherQuestion, text: str):
+def answer(client: Client, question: TogetherQuestion, text: str, *held):
+    """Presses "Save my answer" with `text` in the box (and, with `held`, the
+    id and version of the reflection the box has been saving into)."""
     url = reverse("journeys:partner_together", args=[question.pk])
-    return client.post(url, {"text": text})
+    return client.post(url, {**box(question.prompt, text, *held), "action": "answer"})
 
 
 def together_page(client: Client, question: TogetherQuestion) -> str:
@@ -283,6 +293,36 @@ def test_an_answer_is_the_authors_own_reflection(alice, bob, linked, prompt):
     answer(signed_in(alice), question, "Alice wrote answer")
 
     assert Reflection.objects.for_user(alice).get().text == "Alice wrote answer"
+
+
+def test_an_answer_saved_as_i_wrote_it_is_the_one_given_not_a_copy(alice, bob, linked, prompt):
+    alice_client = signed_in(alice)
+    question = ask(alice_client, prompt)
+    # The box saved as she wrote (as the page's autosave does).
+    draft = Reflection.save_box(alice, prompt, reflection=None, version=None, text="First words")
+
+    answer(alice_client, question, "First words, then more", draft.reflection.pk, 1)
+
+    mine = Reflection.objects.for_user(alice).get()
+    assert (mine.pk, mine.text) == (draft.reflection.pk, "First words, then more")
+    assert TogetherAnswer.objects.get(user=alice).reflection_id == mine.pk
+
+
+def test_the_answer_box_holds_what_i_wrote_on_the_question_today(alice, bob, linked, prompt):
+    alice_client = signed_in(alice)
+    question = ask(alice_client, prompt)
+    written = write(alice, prompt, "Saved while I was writing")
+
+    page = alice_client.get(reverse("journeys:partner_together", args=[question.pk]))
+
+    content = page.content.decode()
+    assert "Saved while I was writing</textarea>" in content
+    assert f'name="p{prompt.pk}-reflection" value="{written.pk}"' in content
+    # It saves as it is written, as the stage page's boxes do.
+    save = reverse(
+        "journeys:save_reflection", args=[prompt.stage.journey.slug, prompt.stage.slug, prompt.pk]
+    )
+    assert f'hx-post="{save}"' in content
 
 
 def test_a_together_question_shows_on_the_stage_page_and_partner_page_for_both(

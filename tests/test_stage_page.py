@@ -113,10 +113,10 @@ def test_each_prompt_has_a_box_that_saves_to_it(alice_client, journey, everyones
     assert f'hx-post="{save}" hx-include="this"' in content
     assert 'hx-trigger="input changed delay:1s' in content
     # Without JavaScript the box belongs to the page's one form, which any Save sends.
-    assert f'id="stage-form" method="post" action="{page_form}"' in content
+    assert f'id="writing-form" method="post" action="{page_form}"' in content
     assert f'<textarea name="{box}-text"' in content
-    assert f'form="stage-form" aria-describedby="{box}-text_helptext"' in content
-    assert f'form="stage-form" name="save" value="{everyones_prompt.pk}"' in content
+    assert f'form="writing-form" aria-describedby="{box}-text_helptext"' in content
+    assert f'form="writing-form" name="save" value="{everyones_prompt.pk}"' in content
     assert f'<label class="label" for="p{everyones_prompt.pk}-text">' in content
     assert 'role="status"' in content
 

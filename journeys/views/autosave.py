@@ -19,7 +19,6 @@ every box as it was typed.
 """
 
 import logging
-from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -44,37 +43,6 @@ logger = logging.getLogger(__name__)
 
 # What a box's hx-trigger listens for to save at once (see save_retry).
 SAVE_NOW_EVENT = "nearer-save"
-
-
-@dataclass
-class BoxSaved:
-    """What saving one box did. `state`: saved, conflict (saved as a new
-    reflection beside `other`, another tab's newer version), removed (the
-    box was emptied; `removed` is the reflection as it was, for Undo),
-    changed_elsewhere (emptied, but another tab saved it since: kept), or
-    empty (nothing to save)."""
-
-    state: str
-    reflection: Reflection | None = None
-    other: Reflection | None = None
-    removed: Reflection | None = None
-
-
-def save_box(user, prompt: Prompt, data: dict) -> BoxSaved:
-    """Writes what a box holds over the reflection it holds, if that is still
-    at the version the box showed; else (a first save, another tab saved
-    since, or it is gone) as a new reflection, so no text is ever lost."""
-    mine = Reflection.objects.for_user(user).filter(prompt=prompt)
-    pk, version, text = data["reflection"], data["version"], data["text"]
-    if not text.strip():
-        if not pk:
-            return BoxSaved("empty")
-        removed = mine.remove(pk, version)
-        return BoxSaved("removed" if removed else "changed_elsewhere", removed=removed)
-    if pk and (new_version := mine.save_over(pk, version, text)):
-        return BoxSaved("saved", Reflection(pk=pk, prompt=prompt, text=text, version=new_version))
-    other = mine.filter(pk=pk).first() if pk else None
-    return BoxSaved("conflict" if other else "saved", Reflection.start(user, prompt, text), other)
 
 
 def _not_saved_because(error: DatabaseError) -> tuple[str, str, int]:
@@ -111,7 +79,7 @@ def save_reflection(
     if not form.is_valid():
         return _box_status(request, prompt, form, "invalid", status=422)
     try:
-        saved = save_box(request.user, prompt, form.cleaned_data)
+        saved = Reflection.save_box(request.user, prompt, **form.cleaned_data)
     except DatabaseError as error:
         state, message, status = _not_saved_because(error)
         form.add_error(None, message)
@@ -182,7 +150,7 @@ def save_stage(request: HtmxHttpRequest, journey_slug: str, stage_slug: str) -> 
     try:
         with transaction.atomic():
             saved = {
-                box.prompt.pk: save_box(request.user, box.prompt, box.cleaned_data)
+                box.prompt.pk: Reflection.save_box(request.user, box.prompt, **box.cleaned_data)
                 for box in changed
             }
             choice = mark.cleaned_data["status"] if mark else None

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -271,7 +272,7 @@ def ask_together(request: HttpRequest, prompt_id: int) -> HttpResponse:
     return redirect("journeys:partner_together", pk=question.pk)
 
 
-@sensitive_post_parameters("text")
+@sensitive_post_parameters()
 @signed_in()
 @require_http_methods(["GET", "POST"])
 def together(request: HttpRequest, pk: int) -> HttpResponse:
@@ -285,12 +286,19 @@ def together(request: HttpRequest, pk: int) -> HttpResponse:
             request, _("Your answer is withdrawn. It is still yours, on My reflections.")
         )
         return redirect("journeys:partner_together", pk=question.pk)
-    form = TogetherAnswerForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        form = TogetherAnswerForm(request.POST, prompt=question.prompt)
+    else:
+        # As on the stage page, what they wrote on this question today is in the box to go on with.
+        form = TogetherAnswerForm(
+            prompt=question.prompt, reflection=_written_today(request, question)
+        )
     if form.is_bound and mine is None and form.is_valid():
         with transaction.atomic():
-            reflection = Reflection.start(request.user, question.prompt, form.cleaned_data["text"])
+            # The box may hold the reflection it has been saving into as they wrote.
+            saved = Reflection.save_box(request.user, question.prompt, **form.cleaned_data)
             TogetherAnswer.objects.create(
-                question=question, user=request.user, reflection=reflection
+                question=question, user=request.user, reflection=saved.reflection
             )
         return redirect("journeys:partner_together", pk=question.pk)
     theirs = next((a for user_id, a in answers.items() if user_id != request.user.pk), None)
@@ -303,6 +311,14 @@ def together(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
     }
     return render(request, TOGETHER_PAGE, ctx, status=422 if form.errors else 200)
+
+
+def _written_today(request: HttpRequest, question: TogetherQuestion) -> Reflection | None:
+    mine = Reflection.objects.for_user(request.user).filter(prompt=question.prompt)
+    newest = mine.order_by("-created", "-pk").first()
+    if newest and timezone.localdate(newest.created) == timezone.localdate():
+        return newest
+    return None
 
 
 def _answers(question: TogetherQuestion) -> list[TogetherAnswer]:

@@ -80,6 +80,9 @@ def test_two_partners_link_share_answer_together_compare_and_unlink(
     alice_page.goto("/journeys/together/accepting/")
     alice_page.get_by_role("button", name="Answer this together").click()
     alice_page.get_by_label("Your answer").fill("Alice answers together")
+    if javascript:
+        # The answer saves as she writes, like every box; the button then gives that one.
+        expect(alice_page.get_by_role("status").filter(has_text="Saved at")).to_be_visible()
     alice_page.get_by_role("button", name="Save my answer").click()
     expect(
         alice_page.get_by_text(
@@ -92,6 +95,9 @@ def test_two_partners_link_share_answer_together_compare_and_unlink(
     bob_page.get_by_label("Your answer").fill("Bob answers together")
     bob_page.get_by_role("button", name="Save my answer").click()
     expect(bob_page.get_by_text("Alice answers together")).to_be_visible()
+    # Encrypted at rest: compared once read back.
+    texts = [reflection.text for reflection in Reflection.objects.all()]
+    assert texts.count("Alice answers together") == 1
     alice_page.reload()
     expect(alice_page.get_by_text("Bob answers together")).to_be_visible()
     shot(alice_page, "partner-together", javascript)
