@@ -31,18 +31,23 @@ from journeys.models import (  # noqa: E402
     Audience,
     CheckIn,
     Journey,
+    Partnership,
     Profile,
     Prompt,
     Reflection,
     Role,
+    Share,
 )
 
 PASSWORD = "a quiet walk by the sea, slowly"
 
 
-def seed(people: int, reflections: int, prefix: str, check_ins: int = 0) -> dict:
+def seed(
+    people: int, reflections: int, prefix: str, check_ins: int = 0, partners: bool = False
+) -> dict:
     """People who share one password (hashed once), each with `reflections`
-    notes and `check_ins` check-ins, a day apart."""
+    notes and `check_ins` check-ins, a day apart; with `partners`, linked in
+    pairs, each sharing every reflection with the other."""
     password = make_password(PASSWORD)
     roles = cycle([Role.NOT_SAID, Role.RECOVERING, Role.PARTNER])
     usernames = [f"{prefix}-{n}" for n in range(1, people + 1)]
@@ -79,6 +84,14 @@ def seed(people: int, reflections: int, prefix: str, check_ins: int = 0) -> dict
             for n in range(check_ins)
         ]
         CheckIn.objects.bulk_create(moments, batch_size=500)
+        if partners:
+            # With an odd number, the last person stays alone, as many do.
+            pairs = list(zip(users[::2], users[1::2], strict=False))
+            Partnership.objects.bulk_create(
+                [Partnership(user=a, partner=b) for a, b in pairs]
+                + [Partnership(user=b, partner=a) for a, b in pairs]
+            )
+            Share.objects.bulk_create([Share(reflection=note) for note in notes], batch_size=500)
     return {
         "usernames": usernames,
         "reflections": len(notes),
@@ -135,13 +148,14 @@ def main() -> None:
     seeding.add_argument("--reflections", type=int, default=0)
     seeding.add_argument("--prefix", default="reader")
     seeding.add_argument("--check-ins", type=int, default=0)
+    seeding.add_argument("--partners", action="store_true")
     listing = commands.add_parser("reflections")
     listing.add_argument("--prefix", required=True)
     hashing = commands.add_parser("hasher")
     hashing.add_argument("--user", required=True)
     args = parser.parse_args()
     if args.command == "seed":
-        result = seed(args.people, args.reflections, args.prefix, args.check_ins)
+        result = seed(args.people, args.reflections, args.prefix, args.check_ins, args.partners)
     elif args.command == "reflections":
         result = reflections(args.prefix)
     else:

@@ -5,7 +5,8 @@
 
 Starts gunicorn with the production settings (guide/gunicorn.conf.py) on a
 fresh SQLite database on 127.0.0.1, seeds `--users` people with five
-reflections and five check-ins each, and has each sign in through the form
+reflections and five check-ins each, linked in pairs that share every
+reflection, and has each sign in through the form
 as a locust user. The floor is the signed-in help page, `/help/`: every
 middleware, the session and the user, a template, and no notes.
 
@@ -14,10 +15,11 @@ Each page is asked for alone, by everyone at once with no pause, for
 page `--rounds` times, so the pages and the floor meet the machine's good
 and bad moments alike. Each page's phases are pooled, and so are the
 floor's. The pages: the journey, a stage the person wrote in, My
-reflections, check-ins, an autosave that updates the person's reflection
+reflections, check-ins, "Shared with me" (`/partner/shared/`, the
+partner's five shared reflections), an autosave that updates the person's reflection
 there (as the stage page's box sends it), and `/healthz`.
 
-Targets: journey, stage, My reflections and check-ins keep at least 0.4 of
+Targets: journey, stage, My reflections, check-ins and "Shared with me" keep at least 0.4 of
 the floor's throughput and at most 2.5 times its p99; autosave at most 2
 times its p99; no errors. It also prints each gunicorn worker's memory.
 """
@@ -32,7 +34,7 @@ import gevent
 from locust import task
 
 FLOOR = "help"
-PAGES = ["healthz", "journey", "stage", "reflections", "check-ins", "autosave"]
+PAGES = ["healthz", "journey", "stage", "reflections", "check-ins", "partner-shared", "autosave"]
 READ_TARGET = {"throughput": 0.4, "p99": 2.5}
 SAVE_P99 = 2.0
 
@@ -53,6 +55,7 @@ class Reader(harness.Person):
             "stage": me["stage"],
             "reflections": "/reflections/",
             "check-ins": me["check_ins"],
+            "partner-shared": "/partner/shared/",
         }
 
     @task
@@ -115,7 +118,7 @@ def main() -> None:
 
     run = harness.Run("sqlite")
     run.prepare()
-    Reader.seeded = run.seed(args.users, reflections=5, prefix="reader", check_ins=5)
+    Reader.seeded = run.seed(args.users, reflections=5, prefix="reader", check_ins=5, partners=True)
     port = harness.ports(args.port)[0]
     server = run.server(port, workers=args.workers, threads=args.threads).start()
     try:

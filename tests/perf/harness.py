@@ -109,12 +109,16 @@ class Run:
         self.manage("collectstatic", "--no-input")
         self.manage("load_journeys")
 
-    def seed(self, people: int, reflections: int, prefix: str, check_ins: int = 0) -> list[dict]:
-        """People sharing PASSWORD; with reflections, each with their addresses (db.addresses)."""
+    def seed(
+        self, people: int, reflections: int, prefix: str, check_ins: int = 0, partners: bool = False
+    ) -> list[dict]:
+        """People sharing PASSWORD; with reflections, each with their addresses
+        (db.addresses); with `partners`, linked in pairs sharing every reflection."""
         seeded = self.in_django(
             "seed",
             *("--people", str(people), "--reflections", str(reflections)),
             *("--prefix", prefix, "--check-ins", str(check_ins)),
+            *(["--partners"] if partners else []),
         )
         return seeded["people"] or [{"username": name} for name in seeded["usernames"]]
 
