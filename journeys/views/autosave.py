@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
+from django_htmx.http import trigger_client_event
 
 from journeys.busy import database_is_busy
 from journeys.forms import ReflectionForm, StageProgressForm
@@ -124,20 +124,31 @@ def _signed_out(request: HtmxHttpRequest, journey_slug: str, stage_slug: str) ->
     return render(request, f"{STAGE_PAGE}#save-status", ctx, status=401)
 
 
+def _signed_out_page(request: HtmxHttpRequest) -> HttpResponse:
+    """The page's form sent after the session ended, without JavaScript:
+    nothing is stored, and every word typed comes back to copy."""
+    texts = [
+        value.strip()
+        for name, value in request.POST.items()
+        if name.endswith("-text") and value.strip()
+    ]
+    stage_url = reverse("journeys:stage", kwargs=request.resolver_match.kwargs)
+    if (pressed := request.POST.get("save", "")).isdigit():
+        stage_url += f"#prompt-{pressed}"
+    ctx = {"text": "\n\n".join(texts), "login_url": redirect_to_login(stage_url)["Location"]}
+    return render(request, "journeys/signed_out.html", ctx, status=401)
+
+
 @never_cache
 @sensitive_post_parameters()
+# With htmx only a mark comes here, so signing in again loses nothing typed.
+@signed_in(signed_out_page=_signed_out_page)
 @require_POST
 def save_stage(request: HtmxHttpRequest, journey_slug: str, stage_slug: str) -> HttpResponse:
     """The stage page's one form. Without JavaScript any of its buttons (a
     box's Save, or a mark) sends every box: those with new words are saved,
     then the stage is marked if a mark was pressed. With htmx a mark comes
     alone (the boxes save themselves) and the answer is the marks' partial."""
-    if not request.user.is_authenticated:
-        if request.htmx:
-            # Only a mark comes with htmx: nothing typed is lost by signing in.
-            stage_url = reverse("journeys:stage", args=[journey_slug, stage_slug])
-            return HttpResponseClientRedirect(redirect_to_login(stage_url)["Location"])
-        return _signed_out_page(request, journey_slug, stage_slug)
     stage = stage_for(request, journey_slug, stage_slug)
     boxes = [ReflectionForm(request.POST, prompt=prompt) for prompt in prompts_for(request, stage)]
     boxes = [box for box in boxes if box.was_sent]
@@ -252,21 +263,6 @@ def _stage_not_saved(request: HtmxHttpRequest, stage, boxes, error: DatabaseErro
     else:
         messages.error(request, _("That did not work just now. Please try again."))
     return stage_page(request, stage.journey.slug, stage.slug, unsaved=boxes, status=status)
-
-
-def _signed_out_page(request: HtmxHttpRequest, journey_slug: str, stage_slug: str):
-    """The page's form sent after the session ended, without JavaScript:
-    nothing is stored, and every word typed comes back to copy."""
-    texts = [
-        value.strip()
-        for name, value in request.POST.items()
-        if name.endswith("-text") and value.strip()
-    ]
-    stage_url = reverse("journeys:stage", args=[journey_slug, stage_slug])
-    if (pressed := request.POST.get("save", "")).isdigit():
-        stage_url += f"#prompt-{pressed}"
-    ctx = {"text": "\n\n".join(texts), "login_url": redirect_to_login(stage_url)["Location"]}
-    return render(request, "journeys/signed_out.html", ctx, status=401)
 
 
 @never_cache
