@@ -5,6 +5,7 @@ encrypts, every key decrypts, so keys can be rotated without downtime
 (`manage.py rotate_encryption_keys`).
 """
 
+from contextlib import contextmanager
 from functools import cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -45,23 +46,25 @@ def encrypt(text: str) -> str:
     return fernet().encrypt(text.encode()).decode()
 
 
-def decrypt(token: str) -> str:
+@contextmanager
+def _no_key_opens_it_raises():
     try:
-        return fernet().decrypt(token.encode()).decode()
+        yield
     except InvalidToken:
         raise UndecryptableText(
             "Stored text could not be decrypted with any key in NEARER_ENCRYPTION_KEYS."
         ) from None
+
+
+def decrypt(token: str) -> str:
+    with _no_key_opens_it_raises():
+        return fernet().decrypt(token.encode()).decode()
 
 
 def rotate(token: str) -> str:
     """The same text, encrypted again with the first key."""
-    try:
+    with _no_key_opens_it_raises():
         return fernet().rotate(token.encode()).decode()
-    except InvalidToken:
-        raise UndecryptableText(
-            "Stored text could not be decrypted with any key in NEARER_ENCRYPTION_KEYS."
-        ) from None
 
 
 class EncryptedTextField(models.TextField):
