@@ -393,6 +393,20 @@ def test_the_one_sentence_shows_to_both_only_when_both_opted_in_checked_in_and_d
         assert (DIFFERENT_PLACES in check_ins_page(person, journey)) is shown
 
 
+def test_a_check_in_saved_with_htmx_updates_the_sentence_in_place(alice, bob, linked, journey):
+    check_in(bob, journey, 5)
+    opt_in(alice)
+    opt_in(bob)
+    address = reverse("journeys:check_ins", args=[journey.slug])
+
+    answer = signed_in(alice).post(address, {"readiness": 1}, HTTP_HX_REQUEST="true")
+
+    sentence = answer.content.decode().split('id="compare-readiness"')[1]
+    assert answer.status_code == 200
+    assert 'hx-swap-oob="true"' in sentence.split(">")[0]
+    assert DIFFERENT_PLACES in sentence
+
+
 def test_the_comparison_never_shows_the_partners_answer(alice, bob, linked, journey):
     check_in(alice, journey, 1)
     check_in(bob, journey, 5)
