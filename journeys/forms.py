@@ -31,16 +31,29 @@ MAX_VERSION = 2**31 - 1
 
 
 class LengthLimit(MaxLengthValidator):
-    """Refuses text over the limit; the message's %(length)s and %(limit)s
-    are written as people read numbers ("20,000").
+    """Refuses text over the limit, saying what is too long ("Your note") and
+    writing numbers as people read them ("20,000").
 
     No maxlength attribute goes with it: the browser would cut pasted text
     short without a word, where the server refuses it and keeps the text.
     """
 
+    message = _(
+        "%(what)s is %(length)s characters long. Please shorten it to %(limit)s or fewer; "
+        "your text is still in the box."
+    )
+
+    def __init__(self, limit: int, what: str = "", message: str | None = None) -> None:
+        super().__init__(limit, message)
+        self.what = what
+
     def __call__(self, value: str) -> None:
         if len(value) > self.limit_value:
-            params = {"length": f"{len(value):,}", "limit": f"{self.limit_value:,}"}
+            params = {
+                "what": self.what,
+                "length": f"{len(value):,}",
+                "limit": f"{self.limit_value:,}",
+            }
             raise ValidationError(self.message, code=self.code, params=params)
 
 
@@ -66,15 +79,7 @@ class CheckInForm(forms.ModelForm):
             limit=f"{CHECK_IN_NOTE_MAX_LENGTH:,}",
         ),
         required=False,
-        validators=[
-            LengthLimit(
-                CHECK_IN_NOTE_MAX_LENGTH,
-                _(
-                    "Your note is %(length)s characters long. Please shorten it to "
-                    "%(limit)s or fewer; your text is still in the box."
-                ),
-            )
-        ],
+        validators=[LengthLimit(CHECK_IN_NOTE_MAX_LENGTH, _("Your note"))],
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -144,15 +149,7 @@ class ReflectionEditForm(forms.Form):
         label=_("Your reflection"),
         strip=False,
         required=False,
-        validators=[
-            LengthLimit(
-                REFLECTION_MAX_LENGTH,
-                _(
-                    "Your reflection is %(length)s characters long. Please shorten it to "
-                    "%(limit)s or fewer; your text is still in the box."
-                ),
-            )
-        ],
+        validators=[LengthLimit(REFLECTION_MAX_LENGTH, _("Your reflection"))],
         widget=forms.Textarea(attrs={"rows": 12}),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_VERSION)
@@ -165,7 +162,7 @@ class ReflectionEditForm(forms.Form):
     def clean_text(self) -> str:
         text = self.cleaned_data["text"]
         if not text.strip():
-            raise forms.ValidationError(
+            raise ValidationError(
                 _("Write something before saving. To remove this reflection, delete it instead.")
             )
         return text
@@ -195,7 +192,7 @@ class ReflectionForm(forms.Form):
         validators=[
             LengthLimit(
                 REFLECTION_MAX_LENGTH,
-                _(
+                message=_(
                     "Not saved: this is %(length)s characters long, and the limit is "
                     "%(limit)s. Please shorten it; your text is still in the box."
                 ),
@@ -242,12 +239,8 @@ class ReflectionForm(forms.Form):
     def clean(self) -> dict:
         data = super().clean()
         if data.get("reflection") and not data.get("version"):
-            raise forms.ValidationError(_("Please reload the page and try again."))
+            raise ValidationError(_("Please reload the page and try again."))
         return data
-
-    @property
-    def is_empty(self) -> bool:
-        return not self.cleaned_data["text"].strip()
 
 
 class StageProgressForm(forms.Form):
@@ -268,7 +261,7 @@ def check_current_password(request: HttpRequest, password: str) -> None:
     """
     username = request.user.get_username()
     if authenticate(request, username=username, password=password) is None:
-        raise forms.ValidationError(_("That is not your password."))
+        raise ValidationError(_("That is not your password."))
 
 
 def current_password_field(label: str = _("Your password"), **kwargs) -> forms.CharField:
@@ -376,19 +369,7 @@ class CareQuestionForm(forms.Form):
     def clean_text(self) -> str:
         # One line each in the summary and the Markdown export.
         text = " ".join(self.cleaned_data["text"].split())
-        if len(text) > CARE_QUESTION_MAX_LENGTH:
-            raise ValidationError(
-                _(
-                    "Question %(number)s is %(length)s characters long. Please shorten it to "
-                    "%(limit)s or fewer; your text is still in the box."
-                ),
-                code="too_long",
-                params={
-                    "number": self.number,
-                    "length": f"{len(text):,}",
-                    "limit": f"{CARE_QUESTION_MAX_LENGTH:,}",
-                },
-            )
+        LengthLimit(CARE_QUESTION_MAX_LENGTH, self.fields["text"].label)(text)
         return text
 
 
