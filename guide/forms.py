@@ -36,9 +36,23 @@ def stored_username(typed: str) -> str:
 
 
 FIRST_OF_TWO_BOXES = "password1"
+USERNAME_HELP_TEXT = _("A first name or a made-up name is fine. Letters, digits and @ . + - _")
 
 
-class SignUpForm(UserCreationForm):
+class UniqueUsernameMixin:
+    """For a form that sets the username: refuses one taken in any mix of capitals."""
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        taken = User.objects.filter(username__iexact=username).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(
+                _("That name is taken. Please choose another."), code="unique"
+            )
+        return username
+
+
+class SignUpForm(UniqueUsernameMixin, UserCreationForm):
     error_messages = {
         "password_mismatch": _(
             "The two passwords are not the same. Type the same one in both boxes."
@@ -77,9 +91,7 @@ class SignUpForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ["username", "email"]
-        help_texts = {
-            "username": _("A first name or a made-up name is fine. Letters, digits and @ . + - _"),
-        }
+        help_texts = {"username": USERNAME_HELP_TEXT}
 
     # The page's order, which the error summary follows.
     field_order = ["username", "role", "time_zone", "email", "password1", "password2"]
@@ -97,14 +109,6 @@ class SignUpForm(UserCreationForm):
         self.fields["password2"].required = False
         self.fields["password2"].help_text = _("The same password again, to be sure it is right.")
         self.fields["time_zone"].choices = time_zone_choices(self.data.get("time_zone", ""))
-
-    def clean_username(self) -> str:
-        username = self.cleaned_data["username"]
-        if User.objects.filter(username__iexact=username).exists():
-            raise forms.ValidationError(
-                _("That name is taken. Please choose another."), code="unique"
-            )
-        return username
 
     def clean_role(self) -> str:
         role = self.cleaned_data["role"]
@@ -215,7 +219,7 @@ COMMON_TIME_ZONES = {
 }
 
 
-def time_zone_choices(current: str = "") -> list[tuple[str, str]]:
+def time_zone_choices(current: str) -> list[tuple[str, str]]:
     choices = list(COMMON_TIME_ZONES.items())
     for zone in {current, settings.TIME_ZONE} - {""} - COMMON_TIME_ZONES.keys():
         if zone in zoneinfo.available_timezones():
@@ -223,7 +227,7 @@ def time_zone_choices(current: str = "") -> list[tuple[str, str]]:
     return choices
 
 
-class AccountForm(forms.ModelForm):
+class AccountForm(UniqueUsernameMixin, forms.ModelForm):
     """My details, my role and my time zone, changed on one page."""
 
     role = forms.ChoiceField(
@@ -253,7 +257,7 @@ class AccountForm(forms.ModelForm):
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
         }
         help_texts = {
-            "username": _("A first name or a made-up name is fine. Letters, digits and @ . + - _"),
+            "username": USERNAME_HELP_TEXT,
             "email": _("Only used if you forget your password."),
         }
 
@@ -265,13 +269,6 @@ class AccountForm(forms.ModelForm):
         self.request = request
         super().__init__(*args, **kwargs)
         self.fields["time_zone"].choices = time_zone_choices(self.initial.get("time_zone", ""))
-
-    def clean_username(self) -> str:
-        username = self.cleaned_data["username"]
-        taken = User.objects.filter(username__iexact=username).exclude(pk=self.instance.pk)
-        if taken.exists():
-            raise forms.ValidationError(_("That name is taken. Please choose another."))
-        return username
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
