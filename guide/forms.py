@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from guide.tasks import send_templated_email
-from journeys.forms import ConfirmPasswordForm, check_current_password, current_password_field
+from journeys.forms import ConfirmPasswordForm, checked_password, current_password_field
 from journeys.models import Role
 
 # The role's "rather not say" is stored as an empty role; the form gives it a
@@ -278,8 +278,7 @@ class AccountForm(UniqueUsernameMixin, forms.ModelForm):
             raise forms.ValidationError(
                 _("Enter your password to change your name or email address.")
             )
-        check_current_password(self.request, password)
-        return password
+        return checked_password(self.request, password)
 
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):
@@ -290,9 +289,7 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
         super().__init__(request.user, *args, **kwargs)
 
     def clean_old_password(self) -> str:
-        password = self.cleaned_data["old_password"]
-        check_current_password(self.request, password)
-        return password
+        return checked_password(self.request, self.cleaned_data["old_password"])
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):

@@ -253,8 +253,8 @@ class StageProgressForm(forms.Form):
     )
 
 
-def check_current_password(request: HttpRequest, password: str) -> None:
-    """Refuses a password that is not the signed-in person's.
+def checked_password(request: HttpRequest, password: str) -> str:
+    """The password, refused if it is not the signed-in person's.
 
     Through authenticate(), so wrong guesses count towards the sign-in
     lockout, as wrong passwords on the sign-in page do.
@@ -262,6 +262,7 @@ def check_current_password(request: HttpRequest, password: str) -> None:
     username = request.user.get_username()
     if authenticate(request, username=username, password=password) is None:
         raise ValidationError(_("That is not your password."))
+    return password
 
 
 def current_password_field(label: str = _("Your password"), **kwargs) -> forms.CharField:
@@ -283,9 +284,7 @@ class ConfirmPasswordForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean_password(self) -> str:
-        password = self.cleaned_data["password"]
-        check_current_password(self.request, password)
-        return password
+        return checked_password(self.request, self.cleaned_data["password"])
 
 
 # Together
