@@ -435,7 +435,6 @@ class StageAdmin(ContentAdmin):
         ctx = {
             **self.admin_site.each_context(request),
             "title": _("Published versions of %(stage)s") % {"stage": stage},
-            "subtitle": None,
             "opts": self.opts,
             "object": stage,
             "versions": versions,
