@@ -76,7 +76,7 @@ def bring_back(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: Que
     count = queryset.update(retired=False)
     modeladmin.message_user(
         request,
-        ngettext("%(count)d brought back.", "%(count)d brought back.", count) % {"count": count},
+        _("%(count)d brought back.") % {"count": count},
     )
 
 
@@ -133,6 +133,7 @@ class PromptFormSet(forms.BaseInlineFormSet):
         if self.draft and not self.is_bound:
             # Prompts the draft adds are not in the database yet: extra forms.
             self.initial_extra = [p for p in self.draft["prompts"] if p["id"] is None]
+            self.extra = len(self.initial_extra)
 
     def get_queryset(self):
         prompts = super().get_queryset()
@@ -183,10 +184,6 @@ class PromptInline(admin.StackedInline):
     readonly_fields = ["reorder", "retired"]
     ordering = ["position", "pk"]
     extra = 0
-
-    def get_extra(self, request: HttpRequest, obj: Stage | None = None, **kwargs) -> int:
-        draft = getattr(obj, "draft_content", None)
-        return sum(p["id"] is None for p in draft["prompts"]) if draft else 0
 
     @admin.display(description=_("move"))
     def reorder(self, prompt: Prompt) -> str:
@@ -287,16 +284,7 @@ class StageAdmin(ContentAdmin):
     search_fields = ["title", "slug", "summary", "body", "prompts__text"]
     ordering = ["journey", "position"]
     prepopulated_fields = {"slug": ["title"]}
-    fields = [
-        "journey",
-        "position",
-        "published",
-        "retired",
-        "title",
-        "slug",
-        "summary",
-        "body",
-    ]
+    fields = ["journey", "position", "published", "retired", "title", "slug", "summary", "body"]
     # Retiring is an action of the stages' list.
     readonly_fields = ["retired"]
     inlines = [PromptInline]
@@ -366,28 +354,32 @@ class StageAdmin(ContentAdmin):
 
     def save_model(self, request: HttpRequest, obj: Stage, form, change: bool) -> None:
         form.drafting = change and self._is_live(obj)
-        if not form.drafting:
-            return super().save_model(request, obj, form, change)
-        Stage.objects.filter(pk=obj.pk).update(
-            journey=obj.journey, position=obj.position, published=obj.published
-        )
-        return None
+        if form.drafting:
+            Stage.objects.filter(pk=obj.pk).update(
+                journey=obj.journey, position=obj.position, published=obj.published
+            )
+        else:
+            super().save_model(request, obj, form, change)
 
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
         if not form.drafting:
-            return super().save_related(request, form, formsets, change)
+            super().save_related(request, form, formsets, change)
+            return
         content = {name: form.cleaned_data[name] for name in drafts.STAGE_FIELDS}
-        content["prompts"] = drafted_prompts(formsets[0])
+        content["prompts"] = [
+            drafts.prompt_content(prompt_form.instance)
+            for prompt_form in formsets[0].forms
+            if prompt_form.cleaned_data and not prompt_form.cleaned_data.get("DELETE")
+        ]
         request.stage_outcome = "draft"
         if "_publish" in request.POST:
             try:
                 drafts.publish(form.instance, content, request.user, form.based_on())
                 request.stage_outcome = "published"
-                return None
+                return
             except drafts.PublishConflict:
                 request.stage_outcome = "conflict"
         drafts.save_draft(form.instance, content, request.user)
-        return None
 
     def construct_change_message(self, request, form, formsets, add=False):
         outcome = getattr(request, "stage_outcome", None)
@@ -443,26 +435,12 @@ class StageAdmin(ContentAdmin):
         ctx = {
             **self.admin_site.each_context(request),
             "title": _("Published versions of %(stage)s") % {"stage": stage},
-            "subtitle": None,
             "opts": self.opts,
             "object": stage,
             "versions": versions,
             "can_restore": self.has_change_permission(request, stage),
         }
         return TemplateResponse(request, self.object_history_template, ctx)
-
-
-def drafted_prompts(formset) -> list[dict]:
-    """The prompts as the stage's formset holds them, for a draft."""
-    prompts = []
-    for form in formset.forms:
-        data = form.cleaned_data
-        if not data or data.get("DELETE"):
-            continue
-        prompt = form.instance
-        values = {name: data[name] for name in drafts.PROMPT_FIELDS}
-        prompts.append({"id": prompt.pk, "retired": prompt.retired} | values)
-    return prompts
 
 
 PREVIEW_ROLES = [

@@ -33,11 +33,14 @@ class PublishConflict(Exception):
 def content_of(stage: Stage) -> dict:
     """The stage as people see it now."""
     content = {name: getattr(stage, name) for name in STAGE_FIELDS}
-    content["prompts"] = [
-        {"id": p.pk, "retired": p.retired} | {name: getattr(p, name) for name in PROMPT_FIELDS}
-        for p in Prompt.objects.filter(stage=stage)
-    ]
+    content["prompts"] = [prompt_content(p) for p in Prompt.objects.filter(stage=stage)]
     return content
+
+
+def prompt_content(prompt: Prompt) -> dict:
+    return {"id": prompt.pk, "retired": prompt.retired} | {
+        name: getattr(prompt, name) for name in PROMPT_FIELDS
+    }
 
 
 def with_retirement_now(stage: Stage, content: dict) -> dict:

@@ -7,7 +7,7 @@ what people see; nor is retirement, which stays in the database.
 
 import json
 
-from journeys.loading import JOURNEY_KEYS, PROMPT_KEYS, STAGE_KEYS
+from journeys.loading import JOURNEY_KEYS, PROMPT_KEYS, STAGE_KEYS, normalised
 from journeys.models import Journey
 
 HEADER = """\
@@ -18,7 +18,7 @@ RULE = "\n# " + "-" * 75 + "\n"
 
 
 def _string(value: str) -> str:
-    text = "\n".join(value.splitlines()).strip()
+    text = normalised(value)
     if "\n" not in text:
         # A JSON string is a TOML basic string: the same quotes and escapes.
         return json.dumps(text, ensure_ascii=False)

@@ -194,13 +194,13 @@ def read_content_files(paths: list[Path]) -> list[JourneyContent]:
 # --- Fingerprints ------------------------------------------------------------
 
 
-def _normalised(value: object) -> object:
+def normalised(value: object) -> object:
     # A browser sends a textarea's line breaks as CRLF and Django strips the
     # ends: saving an untouched form in the admin must not count as an edit.
     if isinstance(value, str):
         return "\n".join(value.splitlines()).strip()
     if isinstance(value, list):
-        return [_normalised(item) for item in value]
+        return [normalised(item) for item in value]
     return value
 
 
@@ -212,7 +212,7 @@ def _written(instance: models.Model, keys: dict[str, str]) -> dict:
 def _fingerprint(values: dict) -> str:
     # The stored fingerprints were made this way: hashing anything else would
     # make every journey and stage look changed in the admin.
-    values = {key: _normalised(value) for key, value in values.items()}
+    values = {key: normalised(value) for key, value in values.items()}
     canonical = json.dumps(values, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -263,12 +263,14 @@ class LoadReport:
         ]
 
 
-def _action(current: str, wanted: str, loaded: str, overwrite: bool) -> str:
-    """What a load does to an object the database holds as `current`, the file
-    wants as `wanted`, and the last load wrote as `loaded`."""
+def _action(obj: Journey | Stage, current: str, wanted: str, overwrite: bool) -> str:
+    """What a load does to an object the database holds as `current` and the
+    file wants as `wanted`."""
+    if obj.pk is None:
+        return CREATED
     if current == wanted:
         return UNCHANGED
-    if current == loaded:
+    if current == obj.loaded_fingerprint:
         return CHANGED
     return REPLACED if overwrite else SKIPPED
 
@@ -301,15 +303,12 @@ def _load_journey(content: JourneyContent, overwrite: bool, report: LoadReport) 
     in_file = {stage.slug for stage, _ in content.stages}
     # Stages no longer in the file stay, after the file's, for people's words on them.
     left_alone = [stage for stage in existing if stage.slug not in in_file]
-    if journey.pk is None:
-        action = CREATED
-    else:
-        action = _action(
-            journey_fingerprint(journey, existing),
-            journey_fingerprint(content.journey, [s for s, _ in content.stages] + left_alone),
-            journey.loaded_fingerprint,
-            overwrite,
-        )
+    action = _action(
+        journey,
+        journey_fingerprint(journey, existing),
+        journey_fingerprint(content.journey, [s for s, _ in content.stages] + left_alone),
+        overwrite,
+    )
     report.say("journey", journey.slug, action)
     if action != SKIPPED:
         _copy(content.journey, journey, JOURNEY_KEYS)
@@ -351,15 +350,12 @@ def _load_stage(
     # Prompts people have answered cannot be removed, so the stage as the
     # file wants it still has them.
     kept = [prompt for prompt in beyond if prompt.reflections.exists()]
-    if stage.pk is None:
-        action = CREATED
-    else:
-        action = _action(
-            stage_fingerprint(stage, existing),
-            stage_fingerprint(wanted, prompts + kept),
-            stage.loaded_fingerprint,
-            overwrite,
-        )
+    action = _action(
+        stage,
+        stage_fingerprint(stage, existing),
+        stage_fingerprint(wanted, prompts + kept),
+        overwrite,
+    )
     report.stages[CHANGED if action == REPLACED else action] += 1
     if action != UNCHANGED:
         report.say("stage", stage.slug, action)

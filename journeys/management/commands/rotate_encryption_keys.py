@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.db.models import TextField, Value
+from django.db.models import QuerySet, TextField, Value
 from django.db.models.functions import Cast
 
 from journeys.fields import EncryptedTextField, UndecryptableText, fernet, rotate
@@ -30,13 +30,15 @@ def encrypted_columns() -> list[tuple[type, str]]:
     ]
 
 
-def stored_tokens(model, column: str, batch_size: int):
-    """(pk, token) for every row, in pk order, a batch at a time.
+def with_tokens(model, column: str) -> QuerySet:
+    """Every row, with `token`: the column as stored. The Cast to a plain
+    TextField reads it without the field's decryption."""
+    return model._base_manager.annotate(token=Cast(column, TextField()))
 
-    The Cast to a plain TextField reads the stored token as it is, without
-    the field's decryption.
-    """
-    rows = model._base_manager.annotate(token=Cast(column, TextField())).order_by("pk")
+
+def stored_tokens(model, column: str, batch_size: int):
+    """(pk, token) for every row, in pk order, a batch at a time."""
+    rows = with_tokens(model, column).order_by("pk")
     last_pk = None
     while True:
         batch = rows if last_pk is None else rows.filter(pk__gt=last_pk)
@@ -117,6 +119,6 @@ class Command(BaseCommand):
     def replace(self, model, column: str, pk, old: str, new: str) -> None:
         # Only if the row still holds the token that was read: a save made
         # meanwhile is already under the first key and must not be undone.
-        model._base_manager.annotate(token=Cast(column, TextField())).filter(
-            pk=pk, token=old
-        ).update(**{column: Value(new, output_field=TextField())})
+        with_tokens(model, column).filter(pk=pk, token=old).update(
+            **{column: Value(new, output_field=TextField())}
+        )
