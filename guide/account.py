@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.contrib.auth.views import redirect_to_login
 from django.db import connection, transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -22,9 +23,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from guide.forms import AccountForm, DeleteAccountForm, PasswordChangeForm, PasswordResetForm
-from guide.limits import over_limit
-from guide.lockout import client_address
+from guide.forms import (
+    AccountForm,
+    DeleteAccountForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SignUpForm,
+)
+from guide.limits import over_limit, over_limit_from
 from guide.sessions import end_sessions_of
 from guide.tasks import send_templated_email
 from journeys.export import export_data, export_markdown
@@ -78,16 +84,22 @@ def account(request: HttpRequest) -> HttpResponse:
     old_email = request.user.email
     form = AccountForm(request, request.POST or None, instance=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
-            profile.role = form.cleaned_data["role"]
-            profile.time_zone = form.cleaned_data["time_zone"]
-            profile.save(update_fields=["role", "time_zone"])
+        save_with_profile(form)
         if old_email and "email" in form.changed_data:
             _tell_old_address(old_email)
         messages.success(request, _("Your changes are saved."))
         return redirect("account")
     return render(request, "account/account.html", {"form": form, "profile": profile})
+
+
+def save_with_profile(form: AccountForm | SignUpForm) -> User:
+    """Saves the person, and the role and time zone they chose, together."""
+    with transaction.atomic():
+        user = form.save()
+        user.profile.role = form.cleaned_data["role"]
+        user.profile.time_zone = form.cleaned_data["time_zone"]
+        user.profile.save(update_fields=["role", "time_zone"])
+    return user
 
 
 def _tell_old_address(email: str) -> None:
@@ -121,16 +133,13 @@ def account_summary(request: HttpRequest) -> HttpResponse:
     Nothing of the summary is stored: only the person's questions, kept for next time.
     """
     form = SummaryForm(request.POST or None, user=request.user)
-    if not form.is_bound:
-        return render(request, "account/summary.html", {"form": form})
-    if not form.is_valid():
-        # A reflection that is not this person's is as if it did not exist.
-        if form.has_error("reflections", "invalid_choice"):
-            raise Http404
+    # A reflection that is not this person's is as if it did not exist.
+    if form.has_error("reflections", "invalid_choice"):
+        raise Http404
+    action = form.cleaned_data["action"] if form.is_valid() else None
+    if action not in (SummaryAction.SHOW, SummaryAction.PDF):
         return render(request, "account/summary.html", {"form": form})
     data = form.cleaned_data
-    if data["action"] not in (SummaryAction.SHOW, SummaryAction.PDF):
-        return render(request, "account/summary.html", {"form": form})
     CareQuestion.objects.replace_for(user=request.user, texts=data["questions"])
     summary = compose(
         request.user,
@@ -141,7 +150,7 @@ def account_summary(request: HttpRequest) -> HttpResponse:
         show_name=data["show_name"],
         paper=data["paper"],
     )
-    if data["action"] == SummaryAction.PDF:
+    if action == SummaryAction.PDF:
         return _summary_pdf(request, summary)
     return render(request, "account/summary_print.html", {"form": form, "summary": summary})
 
@@ -261,8 +270,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     http_method_names = ["get", "post"]
 
     def form_valid(self, form):
-        address = client_address(self.request) or ""
-        if over_limit("reset-from", address, settings.NEARER_RESET_LIMIT_PER_ADDRESS):
+        if over_limit_from(self.request, "reset-from", settings.NEARER_RESET_LIMIT_PER_ADDRESS):
             form.add_error(
                 None, _("Too many reset requests came from here. Please try again in an hour.")
             )

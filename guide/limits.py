@@ -8,6 +8,9 @@ a limit holds per process: a ceiling, not an exact count.
 import hashlib
 
 from django.core.cache import cache
+from django.http import HttpRequest
+
+from guide.lockout import client_address
 
 WINDOW_SECONDS = 3600
 
@@ -25,3 +28,8 @@ def over_limit(kind: str, key: str, limit: int) -> bool:
         cache.set(name, 1, WINDOW_SECONDS)
         count = 1
     return count > limit
+
+
+def over_limit_from(request: HttpRequest, kind: str, limit: int) -> bool:
+    """over_limit, counted for the address the request came from."""
+    return over_limit(kind, client_address(request) or "", limit)

@@ -20,7 +20,7 @@ STORED_USERNAME_LENGTH = min(
 
 def attempted_username(request: HttpRequest, credentials: dict | None = None) -> str:
     """The username a sign-in tried, as django-axes counts it."""
-    source = credentials if credentials else request.POST
+    source = credentials or request.POST
     return (source.get("username") or "")[:STORED_USERNAME_LENGTH]
 
 

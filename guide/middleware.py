@@ -8,6 +8,7 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.deprecation import MiddlewareMixin
 
 from journeys.fields import UndecryptableText
 
@@ -15,6 +16,11 @@ logger = logging.getLogger(__name__)
 
 SESSION_REFRESHED_KEY = "refreshed"
 SIGNED_IN_AT_KEY = "signed_in_at"
+
+
+def _signed_in(request) -> bool:
+    user = getattr(request, "user", None)
+    return user is not None and user.is_authenticated
 
 
 class PersonalTimeZoneMiddleware:
@@ -37,7 +43,7 @@ class PersonalTimeZoneMiddleware:
         return self.get_response(request)
 
 
-class PrivacyHeadersMiddleware:
+class PrivacyHeadersMiddleware(MiddlewareMixin):
     """Headers for every page: features switched off, and nothing stored.
 
     A signed-in person's pages may show their notes, so none of them is
@@ -45,21 +51,19 @@ class PrivacyHeadersMiddleware:
     """
 
     def __init__(self, get_response):
-        self.get_response = get_response
+        super().__init__(get_response)
         self.permissions_policy = ", ".join(
             f"{feature}=()" for feature in settings.NEARER_PERMISSIONS_POLICY
         )
 
-    def __call__(self, request):
-        response = self.get_response(request)
+    def process_response(self, request, response):
         response.headers.setdefault("Permissions-Policy", self.permissions_policy)
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        if _signed_in(request):
             add_never_cache_headers(response)
         return response
 
 
-class SessionRefreshMiddleware:
+class SessionRefreshMiddleware(MiddlewareMixin):
     """Keeps an active person signed in without a database write per request.
 
     The session's expiry moves forward only when it was last moved more
@@ -67,13 +71,8 @@ class SessionRefreshMiddleware:
     SESSION_COOKIE_AGE after the last visit (give or take that interval).
     """
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not request.session.is_empty():
+    def process_response(self, request, response):
+        if _signed_in(request) and not request.session.is_empty():
             now = int(time.time())
             refreshed = request.session.get(SESSION_REFRESHED_KEY, 0)
             if now - refreshed >= settings.NEARER_SESSION_REFRESH_SECONDS:
@@ -81,41 +80,35 @@ class SessionRefreshMiddleware:
         return response
 
 
-class AllowedMethodsMiddleware:
+class AllowedMethodsMiddleware(MiddlewareMixin):
     """Every page and download answers GET, HEAD and POST only; anything else gets a 405."""
 
     ALLOWED = ("GET", "HEAD", "POST")
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
+    def process_request(self, request):
         if request.method not in self.ALLOWED:
             return HttpResponseNotAllowed(self.ALLOWED)
-        return self.get_response(request)
+        return None
 
 
-class BodySizeLimitMiddleware:
+class BodySizeLimitMiddleware(MiddlewareMixin):
     """Refuses any request body over DATA_UPLOAD_MAX_MEMORY_SIZE with a 413, before it is read.
 
     Django's own limit covers form fields but not uploaded files, so a
     multipart body of any size would otherwise be written to disk.
     """
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
+    def process_request(self, request):
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
         if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
             return render(request, "400.html", status=413)
-        return self.get_response(request)
+        return None
 
 
-class SessionLifetimeMiddleware:
+class SessionLifetimeMiddleware(MiddlewareMixin):
     """Ends a session NEARER_SESSION_MAX_DAYS after its sign-in, however active.
 
     The request then goes on signed out, as after an idle expiry: a page
@@ -123,17 +116,13 @@ class SessionLifetimeMiddleware:
     in its box.
     """
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
+    def process_request(self, request):
         if request.user.is_authenticated:
             now = int(time.time())
             # Sessions from before this limit count from their next request.
             signed_in_at = request.session.setdefault(SIGNED_IN_AT_KEY, now)
             if now - signed_in_at >= settings.NEARER_SESSION_MAX_SECONDS:
                 logout(request)
-        return self.get_response(request)
 
 
 def remember_sign_in_time(sender, request, user, **kwargs) -> None:
@@ -141,19 +130,13 @@ def remember_sign_in_time(sender, request, user, **kwargs) -> None:
     request.session[SIGNED_IN_AT_KEY] = int(time.time())
 
 
-class UndecryptableTextMiddleware:
+class UndecryptableTextMiddleware(MiddlewareMixin):
     """A clear page, and a log line without any text, when stored notes cannot be opened.
 
     That happens only when NEARER_ENCRYPTION_KEYS lacks the key the notes
     were written with; showing the ciphertext or an empty note would be
     worse than saying so.
     """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
 
     def process_exception(self, request, exception):
         if not isinstance(exception, UndecryptableText):

@@ -24,10 +24,9 @@ class SessionStore(DatabaseSessionStore):
         return session
 
 
-def end_sessions_of(user, keep: str | None = None) -> int:
-    """Ends every session of this person, but `keep` if given; returns how many."""
+def end_sessions_of(user, keep: str | None = None) -> None:
+    """Ends every session of this person, but `keep` if given."""
     sessions = UserSession.objects.filter(user=user)
     if keep:
         sessions = sessions.exclude(session_key=keep)
-    deleted, _by_model = sessions.delete()
-    return deleted
+    sessions.delete()

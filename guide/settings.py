@@ -20,7 +20,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 def envbool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
-    if value is None or value == "":
+    if not value:
         return default
     if value.lower() in ("1", "true", "yes", "on"):
         return True
@@ -31,7 +31,7 @@ def envbool(name: str, default: bool) -> bool:
 
 def envint(name: str, default: int) -> int:
     value = os.environ.get(name)
-    if value is None or value == "":
+    if not value:
         return default
     try:
         return int(value)
@@ -363,6 +363,7 @@ ADMINS = envlist("NEARER_ADMIN_EMAILS")
 # and every local variable that holds one.
 DEFAULT_EXCEPTION_REPORTER_FILTER = "guide.logging.NoteSafeExceptionReporterFilter"
 DEFAULT_EXCEPTION_REPORTER = "guide.logging.NoteSafeExceptionReporter"
+LOG_LEVEL = os.environ.get("NEARER_LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -375,11 +376,11 @@ LOGGING = {
             "filters": ["scrub_notes"],
         },
     },
-    "root": {"handlers": ["console"], "level": os.environ.get("NEARER_LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django": {
             "handlers": ["console", "mail_admins"],
-            "level": os.environ.get("NEARER_LOG_LEVEL", "INFO"),
+            "level": LOG_LEVEL,
             "propagate": False,
         },
         # django-axes tells at INFO who signed in or out and from where: no
@@ -389,7 +390,7 @@ LOGGING = {
         # anyone and answer 400: a line in the log, never an email each.
         "django.security": {
             "handlers": ["console"],
-            "level": os.environ.get("NEARER_LOG_LEVEL", "INFO"),
+            "level": LOG_LEVEL,
             "propagate": False,
         },
         # The summary PDF's maker reports each step of every document at INFO.

@@ -8,7 +8,6 @@ the response is sent (Django's `request_finished`), and at once outside a
 request (a management command, a shell).
 """
 
-import logging
 import threading
 from functools import partial
 
@@ -18,7 +17,6 @@ from django.tasks import task
 from django.tasks.backends.immediate import ImmediateBackend
 from django.template.loader import render_to_string
 
-logger = logging.getLogger(__name__)
 _request = threading.local()
 
 
@@ -36,7 +34,8 @@ def _start_waiting(**kwargs) -> None:
 
 
 def _run_waiting(**kwargs) -> None:
-    waiting, _request.waiting = getattr(_request, "waiting", None) or [], None
+    waiting = getattr(_request, "waiting", None) or []
+    _request.waiting = None
     for run in waiting:
         run()
 
@@ -47,9 +46,6 @@ request_finished.connect(_run_waiting, dispatch_uid="nearer-tasks-finish")
 
 @task
 def send_templated_email(subject_template: str, body_template: str, context: dict, to: str) -> None:
+    # A failure is logged by Django (django.tasks), with its traceback.
     subject = "".join(render_to_string(subject_template, context).splitlines())
-    try:
-        send_mail(subject, render_to_string(body_template, context), None, [to])
-    except Exception:
-        logger.exception("An email could not be sent.")
-        raise
+    send_mail(subject, render_to_string(body_template, context), None, [to])

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -11,9 +11,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST, require_safe
 
 from guide import helplines
+from guide.account import save_with_profile
 from guide.forms import SignUpForm
-from guide.limits import over_limit
-from guide.lockout import client_address
+from guide.limits import over_limit_from
 from journeys.models import CheckIn, Journey, Reflection, Stage, suggested_next
 
 
@@ -102,17 +102,12 @@ def signup(request: HttpRequest) -> HttpResponse:
         return redirect("home")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        address = client_address(request) or ""
-        if over_limit("signup-from", address, settings.NEARER_SIGNUP_LIMIT_PER_ADDRESS):
+        if over_limit_from(request, "signup-from", settings.NEARER_SIGNUP_LIMIT_PER_ADDRESS):
             form.add_error(
                 None, _("Too many accounts were made from here. Please try again in an hour.")
             )
             return render(request, "registration/signup.html", {"form": form}, status=429)
-        with transaction.atomic():
-            user = form.save()
-            user.profile.role = form.cleaned_data["role"]
-            user.profile.time_zone = form.cleaned_data["time_zone"]
-            user.profile.save(update_fields=["role", "time_zone"])
+        user = save_with_profile(form)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("home")
     return render(request, "registration/signup.html", {"form": form})
