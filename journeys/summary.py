@@ -5,7 +5,7 @@ is never stored: the page and the PDF are drawn from the same template.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from itertools import groupby
 from typing import ClassVar
 
@@ -81,8 +81,7 @@ def check_ins_over(user, period: str, today: date) -> list[CheckInsOfJourney]:
     first_day = None
     if period in PERIOD_LENGTHS:
         first_day = today - PERIOD_LENGTHS[period] + timedelta(days=1)
-        since = timezone.make_aware(datetime.combine(first_day, time()))
-        check_ins = check_ins.filter(created__gte=since)
+        check_ins = check_ins.filter(created__date__gte=first_day)
     ordered = check_ins.order_by("journey__title", "journey_id", "-created", "-pk")
     groups = []
     for _journey_id, rows in groupby(ordered, key=lambda check_in: check_in.journey_id):
