@@ -17,14 +17,8 @@ EXPORT_SCHEMA = "nearer-export"
 EXPORT_VERSION = 1
 
 
-def _when(moment: datetime) -> str:
-    return moment.isoformat()
-
-
 def _gather(user) -> dict:
     return {
-        "role": user.profile.role,
-        "time_zone": user.profile.time_zone,
         "reflections": list(
             Reflection.objects.for_user(user).in_journey_order().select_related("share")
         ),
@@ -46,14 +40,14 @@ def export_data(user) -> dict:
     return {
         "schema": EXPORT_SCHEMA,
         "version": EXPORT_VERSION,
-        "exported_at": _when(timezone.now()),
+        "exported_at": timezone.now().isoformat(),
         "account": {
             "username": user.get_username(),
             "email": user.email,
-            "date_joined": _when(user.date_joined),
-            "time_zone": data["time_zone"],
+            "date_joined": user.date_joined.isoformat(),
+            "time_zone": user.profile.time_zone,
         },
-        "role": data["role"],
+        "role": user.profile.role,
         "reflections": [
             {
                 "journey": r.prompt.stage.journey.slug,
@@ -61,8 +55,8 @@ def export_data(user) -> dict:
                 "stage_title": r.prompt.stage.title,
                 "prompt_text": r.prompt_text,
                 "text": r.text,
-                "created": _when(r.created),
-                "updated": _when(r.updated),
+                "created": r.created.isoformat(),
+                "updated": r.updated.isoformat(),
                 "shared_with_partner": hasattr(r, "share"),
             }
             for r in data["reflections"]
@@ -73,14 +67,14 @@ def export_data(user) -> dict:
                 "stage": p.stage.slug,
                 "stage_title": p.stage.title,
                 "status": p.status,
-                "updated": _when(p.updated),
+                "updated": p.updated.isoformat(),
             }
             for p in data["progress"]
         ],
         "check_ins": [
             {
                 "journey": c.journey.slug,
-                "created": _when(c.created),
+                "created": c.created.isoformat(),
                 "readiness": c.readiness,
                 "readiness_words": str(c.get_readiness_display()),
                 "note": c.note,
@@ -98,10 +92,6 @@ def _quoted(text: str) -> str:
 
 def _local(moment: datetime) -> str:
     return timezone.localtime(moment).strftime("%d %B %Y, %H:%M")
-
-
-def _stage_order(stage) -> tuple:
-    return (stage.journey.title, stage.position)
 
 
 def export_markdown(user) -> str:
@@ -124,14 +114,16 @@ def export_markdown(user) -> str:
         )
     }
     not_ready = [p.stage for p in data["progress"] if p.status == ProgressStatus.NOT_READY]
-    stages = sorted(set(by_stage) | set(not_ready), key=_stage_order)
+    stages = sorted(
+        set(by_stage) | set(not_ready), key=lambda stage: (stage.journey.title, stage.position)
+    )
     if not stages:
         lines += [_("There are no reflections yet."), ""]
     for stage in stages:
         lines += [f"## {stage.journey.title}: {stage.title}", ""]
         if stage.pk in progress:
-            lines += [_("Status: %(status)s") % {"status": progress[stage.pk].get_status_display()}]
-            lines += [""]
+            status = progress[stage.pk].get_status_display()
+            lines += [_("Status: %(status)s") % {"status": status}, ""]
         reflections = by_stage.get(stage, [])
         for question, answers in groupby(reflections, key=lambda r: r.prompt_text):
             lines += ["### " + " ".join(question.split()), ""]

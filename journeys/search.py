@@ -64,9 +64,6 @@ class WordSearch:
     def __bool__(self) -> bool:
         return bool(self.wanted)
 
-    def _is_wanted(self, keys: set[str]) -> bool:
-        return any(keys & wanted for wanted in self.wanted)
-
     def matches(self, text: str) -> bool:
         """Whether every word asked for is in the text."""
         found = set().union(*(word_keys(word) for word in WORD.findall(text)))
@@ -76,7 +73,8 @@ class WordSearch:
         """The text, escaped, with each word asked for in a <mark>."""
         parts, done = [], 0
         for match in WORD.finditer(text):
-            if self._is_wanted(word_keys(match[0])):
+            keys = word_keys(match[0])
+            if any(keys & wanted for wanted in self.wanted):
                 parts += [escape(text[done : match.start()]), f"<mark>{escape(match[0])}</mark>"]
                 done = match.end()
         parts.append(escape(text[done:]))

@@ -5,7 +5,7 @@ is never stored: the page and the PDF are drawn from the same template.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from itertools import groupby
 from typing import ClassVar
 
@@ -30,10 +30,6 @@ class Period(models.TextChoices):
     ALL = "all", _("All my check-ins")
 
 
-# On paper the chart has one width, so the levels' words sit in the same
-# drawing, left of the chart's own geometry (journeys/charts.py), in its units.
-CHART_LABELS_WIDTH = 260
-
 PERIOD_LENGTHS = {
     Period.FOUR_WEEKS: timedelta(weeks=4),
     Period.THREE_MONTHS: timedelta(days=91),
@@ -52,7 +48,9 @@ class CheckInsOfJourney:
     chart: ReadinessChart
     check_ins: list[CheckIn]  # newest first, as the check-ins page lists them
 
-    labels_width: ClassVar[int] = CHART_LABELS_WIDTH
+    # On paper the chart has one width, so the levels' words sit in the same
+    # drawing, left of the chart's own geometry (journeys/charts.py), in its units.
+    labels_width: ClassVar[int] = 260
 
     @property
     def view_width(self) -> int:
@@ -82,9 +80,8 @@ def check_ins_over(user, period: str, today: date) -> list[CheckInsOfJourney]:
     check_ins = CheckIn.objects.for_user(user).select_related("journey")
     first_day = None
     if period in PERIOD_LENGTHS:
-        first_day = today - PERIOD_LENGTHS[Period(period)] + timedelta(days=1)
-        since = timezone.make_aware(datetime.combine(first_day, time()))
-        check_ins = check_ins.filter(created__gte=since)
+        first_day = today - PERIOD_LENGTHS[period] + timedelta(days=1)
+        check_ins = check_ins.filter(created__date__gte=first_day)
     ordered = check_ins.order_by("journey__title", "journey_id", "-created", "-pk")
     groups = []
     for _journey_id, rows in groupby(ordered, key=lambda check_in: check_in.journey_id):
@@ -106,15 +103,16 @@ def compose(
     show_name: bool,
     paper: str,
 ) -> Summary:
+    today = timezone.localdate()
     return Summary(
-        made_on=timezone.localdate(),
+        made_on=today,
         for_whom=for_whom,
         name=user.get_username() if show_name else "",
         paper=paper,
         period=period,
         questions=questions,
         reflections=reflections,
-        check_ins=check_ins_over(user, period, timezone.localdate()),
+        check_ins=check_ins_over(user, period, today),
     )
 
 

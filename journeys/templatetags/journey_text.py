@@ -8,7 +8,7 @@ from journeys.markdown import render_markdown
 register = template.Library()
 
 
-@register.filter(name="markdown")
+@register.filter
 def markdown(value: str | None) -> SafeString:
     # render_markdown sanitises its output with an allowlist (see journeys.markdown).
     return mark_safe(render_markdown(value or ""))  # noqa: S308  # nosec B308 B703

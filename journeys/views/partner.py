@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
@@ -46,12 +47,11 @@ TOGETHER_PAGE = "journeys/partner_together.html"
 SHARING_PAGE = "journeys/partner_sharing.html"
 
 
-def _no_such_code() -> str:
-    # One message for every code that opens nothing, so codes cannot be probed.
-    return _(
-        "This code does not open an invitation. It may be mistyped, already used, "
-        "cancelled or more than a day old. Ask your partner for a new one."
-    )
+# One message for every code that opens nothing, so codes cannot be probed.
+NO_SUCH_CODE = gettext_lazy(
+    "This code does not open an invitation. It may be mistyped, already used, "
+    "cancelled or more than a day old. Ask your partner for a new one."
+)
 
 
 def _back(request: HttpRequest, default: str) -> str:
@@ -72,20 +72,16 @@ def _together_question(request: HttpRequest, pk: int) -> TogetherQuestion:
 
 
 def _page(request: HttpRequest, status: int = 200, **extra) -> HttpResponse:
-    partner = partners.partner_of(request.user)
     ctx = {
-        "partner": partner,
+        "partner": partners.partner_of(request.user),
         "invitation": Invitation.objects.for_user(request.user).open().first(),
         "password_form": ConfirmPasswordForm(request),
         "code_form": InvitationCodeForm(),
-        "together": _together_list(request) if partner else [],
+        # Read only where the page shows it, when linked.
+        "together": TogetherQuestion.objects.for_user(request.user).select_related("prompt__stage"),
         **extra,
     }
     return render(request, PAGE, ctx, status=status)
-
-
-def _together_list(request: HttpRequest) -> list[TogetherQuestion]:
-    return list(TogetherQuestion.objects.for_user(request.user).select_related("prompt__stage"))
 
 
 @signed_in()
@@ -145,7 +141,7 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
         return get_lockout_response(request, None, locked)
     invitation = partners.invitation_for_code(request, code)
     if invitation is None:
-        return _refusal(request, _no_such_code(), status=404)
+        return _refusal(request, NO_SUCH_CODE, status=404)
     if invitation.user_id == request.user.pk:
         return _refusal(request, _("This is your own invitation: give it to your partner."), 400)
     if partners.partner_of(request.user) or partners.partner_of(invitation.user):
@@ -156,7 +152,7 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
     form = ConfirmPasswordForm(request, request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         if not partners.link(invitation, request.user):
-            return _refusal(request, _no_such_code(), status=409)
+            return _refusal(request, NO_SUCH_CODE, status=409)
         messages.success(
             request, _("You are linked. Nothing is shared until one of you shares it.")
         )
@@ -209,16 +205,15 @@ def partner_pieces(request: HttpRequest, prompts: list[Prompt] = ()) -> dict:
     share. Nothing at all when not linked."""
     partner = partners.partner_of(request.user)
     if partner and prompts:
-        ours = TogetherQuestion.objects.for_user(request.user)
-        asked = {q.prompt_id: q for q in ours.filter(prompt__in=[p.pk for p in prompts])}
-        in_boxes = [p.form.initial.get("reflection") for p in prompts if hasattr(p, "form")]
+        ours = TogetherQuestion.objects.for_user(request.user).filter(prompt__in=prompts)
+        asked = {question.prompt_id: question for question in ours}
+        # Today's reflection goes on in the box, out of the list below.
+        in_box = {p.pk: p.form.initial.get("reflection") for p in prompts if hasattr(p, "form")}
         mine = Reflection.objects.for_user(request.user).select_related("share")
-        boxed = {r.pk: r for r in mine.filter(pk__in=[pk for pk in in_boxes if pk])}
+        boxed = mine.in_bulk([pk for pk in in_box.values() if pk])
         for prompt in prompts:
             prompt.together = asked.get(prompt.pk)
-            # Today's reflection goes on in the box, out of the list below.
-            form = getattr(prompt, "form", None)
-            prompt.in_box_reflection = boxed.get(form.initial.get("reflection")) if form else None
+            prompt.in_box_reflection = boxed.get(in_box.get(prompt.pk))
     return {"partner": partner}
 
 
@@ -239,7 +234,7 @@ def _shared_with_me(request: HttpRequest):
 @signed_in()
 @require_http_methods(["GET"])
 def shared(request: HttpRequest) -> HttpResponse:
-    shares = list(_shared_with_me(request))
+    shares = _shared_with_me(request)
     stages = [
         (stage, list(group))
         for stage, group in groupby(shares, key=lambda share: share.reflection.prompt.stage)
@@ -262,8 +257,7 @@ def shared_one(request: HttpRequest, pk: int) -> HttpResponse:
 @signed_in()
 @require_POST
 def ask_together(request: HttpRequest, prompt_id: int) -> HttpResponse:
-    partner = partners.partner_of(request.user)
-    if partner is None:
+    if partners.partner_of(request.user) is None:
         raise Http404
     prompt = get_object_or_404(
         Prompt.objects.visible_to(request.user), pk=prompt_id, audience="everyone"
@@ -277,8 +271,6 @@ def ask_together(request: HttpRequest, prompt_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def together(request: HttpRequest, pk: int) -> HttpResponse:
     question = _together_question(request, pk)
-    answers = {answer.user_id: answer for answer in _answers(question)}
-    mine = answers.get(request.user.pk)
     if request.POST.get("action") == "withdraw":
         # Their answer goes from the partner's view; the reflection stays theirs.
         TogetherAnswer.objects.for_user(request.user).filter(question=question).delete()
@@ -286,6 +278,8 @@ def together(request: HttpRequest, pk: int) -> HttpResponse:
             request, _("Your answer is withdrawn. It is still yours, on My reflections.")
         )
         return redirect("journeys:partner_together", pk=question.pk)
+    answers = list(question.answers.select_related("reflection"))
+    mine = next((answer for answer in answers if answer.user_id == request.user.pk), None)
     if request.method == "POST":
         form = TogetherAnswerForm(request.POST, prompt=question.prompt)
     else:
@@ -301,7 +295,7 @@ def together(request: HttpRequest, pk: int) -> HttpResponse:
                 question=question, user=request.user, reflection=saved.reflection
             )
         return redirect("journeys:partner_together", pk=question.pk)
-    theirs = next((a for user_id, a in answers.items() if user_id != request.user.pk), None)
+    theirs = next((answer for answer in answers if answer.user_id != request.user.pk), None)
     ctx = {
         "question": question,
         "partner": partners.partner_of(request.user),
@@ -315,14 +309,7 @@ def together(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _written_today(request: HttpRequest, question: TogetherQuestion) -> Reflection | None:
     mine = Reflection.objects.for_user(request.user).filter(prompt=question.prompt)
-    newest = mine.order_by("-created", "-pk").first()
-    if newest and timezone.localdate(newest.created) == timezone.localdate():
-        return newest
-    return None
-
-
-def _answers(question: TogetherQuestion) -> list[TogetherAnswer]:
-    return list(question.answers.select_related("reflection"))
+    return mine.filter(created__date=timezone.localdate()).first()
 
 
 # Readiness
