@@ -123,6 +123,19 @@ def test_the_share_button_says_the_partner_sees_later_edits(alice, linked, promp
     assert "and any change you make to it" in page
 
 
+def test_todays_reflection_in_its_box_can_be_shared_and_says_when_it_is(alice, linked, prompt):
+    today = write(alice, prompt, "Written this morning")
+    client = signed_in(alice)
+    control = f'id="sharing-{today.pk}"'
+
+    before = stage_page(client)
+    share(client, today)
+    after = stage_page(client)
+
+    assert before.count(control) == 1 and "Shared with bob" not in before
+    assert after.count(control) == 1 and "Shared with bob" in after
+
+
 def test_solo_pages_show_nothing_about_partners(alice, prompt):
     write(alice, prompt, "Alice alone")
     client = signed_in(alice)

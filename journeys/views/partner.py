@@ -201,19 +201,13 @@ def sharing(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def partner_pieces(request: HttpRequest, prompts: list[Prompt] = ()) -> dict:
     """What the stage page and My reflections show of the partner: who,
     when linked, and on each prompt the question the two answer together
-    (`together`) and the reflection its box holds (`in_box_reflection`), to
-    share. Nothing at all when not linked."""
+    (`together`). Nothing at all when not linked."""
     partner = partners.partner_of(request.user)
     if partner and prompts:
         ours = TogetherQuestion.objects.for_user(request.user).filter(prompt__in=prompts)
         asked = {question.prompt_id: question for question in ours}
-        # Today's reflection goes on in the box, out of the list below.
-        in_box = {p.pk: p.form.initial.get("reflection") for p in prompts if hasattr(p, "form")}
-        mine = Reflection.objects.for_user(request.user).select_related("share")
-        boxed = mine.in_bulk([pk for pk in in_box.values() if pk])
         for prompt in prompts:
             prompt.together = asked.get(prompt.pk)
-            prompt.in_box_reflection = boxed.get(in_box.get(prompt.pk))
     return {"partner": partner}
 
 

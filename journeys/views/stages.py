@@ -71,7 +71,8 @@ def _with_my_reflections(request: HttpRequest, prompts) -> list[Prompt]:
 def with_forms(prompts: list[Prompt], unsaved: list[ReflectionForm] = ()):
     """Each prompt with the form of its box: as it was sent, when the page
     comes back unsaved (errors and text shown); else today's reflection, to
-    go on with, and taken out of the list below; else an empty one."""
+    go on with, and taken out of the list below; else an empty one. The
+    reflection the box holds (`in_box_reflection`) can be shared from there."""
     today = timezone.localdate()
     sent = {form.prompt.pk: form for form in unsaved}
     for prompt in prompts:
@@ -87,6 +88,7 @@ def with_forms(prompts: list[Prompt], unsaved: list[ReflectionForm] = ()):
             prompt.form = ReflectionForm(prompt=prompt)
             holds_newest = False
         prompt.in_box = int(bool(holds_newest))
+        prompt.in_box_reflection = newest if holds_newest else None
         prompt.my_reflections = prompt.my_reflections[prompt.in_box :][:EARLIER_SHOWN]
     return prompts
 
@@ -132,7 +134,8 @@ def _new_reflection_box(
     if prompt is None:
         raise Http404
     prompt.form = ReflectionForm(prompt=prompt, autofocus=True)
-    prompt.in_box, prompt.my_reflections = 0, prompt.my_reflections[:EARLIER_SHOWN]
+    prompt.in_box, prompt.in_box_reflection = 0, None
+    prompt.my_reflections = prompt.my_reflections[:EARLIER_SHOWN]
     ctx = {"stage": stage, "prompt": prompt, **partner_pieces(request, [prompt])}
     return render(request, f"{STAGE_PAGE}#prompt", ctx)
 
