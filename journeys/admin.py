@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -428,6 +428,9 @@ class StageAdmin(ContentAdmin):
         return stage
 
     def history_view(self, request: HttpRequest, object_id: str, extra_context=None):
+        # The admin's own address for a history takes any text as the id.
+        if not object_id.isdigit():
+            raise Http404
         stage = self._stage_or_404(request, int(object_id), self.has_view_or_change_permission)
         versions = list(StageVersion.objects.filter(stage=stage).select_related("published_by"))
         for version, older in zip(versions, [*versions[1:], None], strict=True):

@@ -255,3 +255,10 @@ def test_up_moves_a_question_of_a_stage_never_published_at_once(editor_client, s
 
     assert response.status_code == 302
     assert list(stage.prompts.order_by("position")) == [first, third, second]
+
+
+@pytest.mark.django_db
+def test_the_history_of_an_address_that_is_no_stage_answers_not_found(editor_client):
+    address = reverse("admin:journeys_stage_history", args=["1"]).replace("/1/", "/not-a-stage/")
+
+    assert editor_client.get(address).status_code == 404
