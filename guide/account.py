@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import User
 from django.contrib.auth.views import redirect_to_login
 from django.db import connection, transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -23,13 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from guide.forms import (
-    AccountForm,
-    DeleteAccountForm,
-    PasswordChangeForm,
-    PasswordResetForm,
-    SignUpForm,
-)
+from guide.forms import AccountForm, DeleteAccountForm, PasswordChangeForm, PasswordResetForm
 from guide.limits import over_limit, over_limit_from
 from guide.sessions import end_sessions_of
 from guide.tasks import send_templated_email
@@ -84,22 +77,12 @@ def account(request: HttpRequest) -> HttpResponse:
     old_email = request.user.email
     form = AccountForm(request, request.POST or None, instance=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        save_with_profile(form)
+        form.save()
         if old_email and "email" in form.changed_data:
             _tell_old_address(old_email)
         messages.success(request, _("Your changes are saved."))
         return redirect("account")
     return render(request, "account/account.html", {"form": form, "profile": profile})
-
-
-def save_with_profile(form: AccountForm | SignUpForm) -> User:
-    """Saves the person, and the role and time zone they chose, together."""
-    with transaction.atomic():
-        user = form.save()
-        user.profile.role = form.cleaned_data["role"]
-        user.profile.time_zone = form.cleaned_data["time_zone"]
-        user.profile.save(update_fields=["role", "time_zone"])
-    return user
 
 
 def _tell_old_address(email: str) -> None:

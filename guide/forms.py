@@ -6,6 +6,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.contrib.auth.models import User
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -52,7 +53,21 @@ class UniqueUsernameMixin:
         return username
 
 
-class SignUpForm(UniqueUsernameMixin, UserCreationForm):
+class ProfileChoicesMixin:
+    """For a form that asks for a role and a time zone: they are saved to the
+    person's profile together with the person."""
+
+    def save(self, commit: bool = True) -> User:
+        with transaction.atomic():
+            user = super().save(commit)
+            if commit:
+                user.profile.role = self.cleaned_data["role"]
+                user.profile.time_zone = self.cleaned_data["time_zone"]
+                user.profile.save(update_fields=["role", "time_zone"])
+        return user
+
+
+class SignUpForm(ProfileChoicesMixin, UniqueUsernameMixin, UserCreationForm):
     error_messages = {
         "password_mismatch": _(
             "The two passwords are not the same. Type the same one in both boxes."
@@ -227,7 +242,7 @@ def time_zone_choices(current: str) -> list[tuple[str, str]]:
     return choices
 
 
-class AccountForm(UniqueUsernameMixin, forms.ModelForm):
+class AccountForm(ProfileChoicesMixin, UniqueUsernameMixin, forms.ModelForm):
     """My details, my role and my time zone, changed on one page."""
 
     role = forms.ChoiceField(

@@ -11,7 +11,6 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST, require_safe
 
 from guide import helplines
-from guide.account import save_with_profile
 from guide.forms import SignUpForm
 from guide.limits import over_limit_from
 from journeys.models import CheckIn, Journey, Reflection, Stage, suggested_next
@@ -107,7 +106,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                 None, _("Too many accounts were made from here. Please try again in an hour.")
             )
             return render(request, "registration/signup.html", {"form": form}, status=429)
-        user = save_with_profile(form)
+        user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("home")
     return render(request, "registration/signup.html", {"form": form})
