@@ -234,6 +234,24 @@ def test_a_person_adds_moves_removes_and_clears_questions_on_a_phone(
     assert not CareQuestion.objects.for_user(alice).exists()
 
 
+def test_the_keyboard_lands_in_a_new_question_once_and_stays_where_the_person_moves_it(
+    browser: Browser, live_server, alice, written
+):
+    page = signed_in_page(browser, live_server, alice)
+    # The page's clock stands still until told to run, so the person below
+    # moves on before anything the page put off for later has happened.
+    page.clock.install()
+    page.goto("/account/summary/")
+    page.clock.pause_at(timezone.now() + timedelta(minutes=1))
+    question(page, 1).fill("Is it normal to feel this tired?")
+    page.get_by_role("button", name="Add a question").click()
+    expect(question(page, 2)).to_be_focused()
+
+    page.get_by_label("For (optional)").focus()
+    page.clock.run_for(1000)
+    expect(page.get_by_label("For (optional)")).to_be_focused()
+
+
 @pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
 def test_a_question_too_long_is_named_beside_its_box_and_nothing_typed_is_lost(
     browser: Browser, live_server, alice, written, javascript
