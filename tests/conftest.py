@@ -17,6 +17,25 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 PASSWORD = "a quiet walk by the sea"
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """SQLite tests run on a database file, as the site does, not in memory.
+
+    The live server answers each request in a thread of its own. An in-memory
+    database is one connection that those threads would share, and a shared
+    connection is not safe for requests served at the same time (a browser
+    asks for a page and its translations at once): a query could see another
+    request's half-done transaction. With a file each thread has its own
+    connection, and SQLite's locking keeps them apart as in production.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database_file = tmp_path_factory.mktemp("db") / "nearer.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(database_file)
+
+
 @pytest.fixture(autouse=True)
 def fresh_cache():
     """Each test starts with nothing cached: a test's database is rolled back

@@ -25,10 +25,10 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(autouse=True)
 def close_every_context_after_its_test(browser: Browser) -> Iterator[None]:
     # An open context keeps keep-alive connections to the live server, each
-    # served by a thread of its own. Left open, those threads end only when
-    # Chromium quits, after the live server has stopped sharing the in-memory
-    # SQLite connection with them, and closing it from there raises
-    # DatabaseError ("can only be used in that same thread").
+    # served by a thread of its own with its own database connection. Left
+    # open, those threads end only when Chromium quits, long after their test,
+    # still holding a connection to a database that later tests flush and the
+    # session finally drops.
     yield
     for context in browser.contexts:
         context.close()
