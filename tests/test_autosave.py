@@ -619,17 +619,21 @@ def test_the_sign_in_link_brings_a_person_to_that_page(client, alice, prompt):
 def write_lock():
     """Another connection holds SQLite's write lock, as a long write elsewhere would.
 
-    The test database lives in memory, shared between connections of this
-    process: a writer there fails at once ("database table is locked") where
-    a database file would first wait for the busy timeout.
+    A writer here waits out the busy timeout and then fails, as on the site.
+    The wait is cut to a tenth of a second so each test does not sit out five,
+    and the connection is closed after, so the next test connects with the
+    site's own timeout again.
     """
-    other = sqlite3.connect(connection.settings_dict["NAME"], uri=True, isolation_level=None)
+    other = sqlite3.connect(connection.settings_dict["NAME"], isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout = 100")
     try:
         yield
     finally:
         other.execute("ROLLBACK")
         other.close()
+        connection.close()
 
 
 @pytest.fixture

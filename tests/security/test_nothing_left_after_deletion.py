@@ -1,9 +1,9 @@
 """After an account is deleted, SQLite's files hold nothing of the person's.
 
-Runs in a separate process on a database file of its own (the suite's
-SQLite database lives in memory), and reads the file and its write-ahead log
-while the connection that deleted the account is still open, as a running
-server's would be.
+Runs in a separate process on a database file of its own, where every write
+is committed as on the site (most of the suite's tests roll theirs back), and
+reads the file and its write-ahead log while the connection that deleted the
+account is still open, as a running server's would be.
 """
 
 import json
