@@ -1,7 +1,8 @@
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser
+from django.db import connections
+from playwright.sync_api import Browser, Playwright
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -20,6 +21,19 @@ def browser_type_launch_args(browser_type_launch_args):
         "executable_path": "/usr/bin/chromium",
         "args": CHROMIUM_ARGS,
     }
+
+
+@pytest.fixture(scope="session")
+def playwright(playwright: Playwright) -> Iterator[Playwright]:
+    # Playwright's sync API keeps an event loop running in this thread, and
+    # while one runs, Django keeps the thread's database connections apart
+    # from the others (asgiref's thread-critical local turns into a context
+    # variable). A test that runs after the browser tests, without a live
+    # server, opens one there, and once Playwright stops nothing can reach it
+    # to close it: PostgreSQL would then refuse to drop the test database
+    # ("being accessed by other users"). So they are closed before it stops.
+    yield playwright
+    connections.close_all()
 
 
 @pytest.fixture(autouse=True)
