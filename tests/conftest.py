@@ -3,6 +3,7 @@ import os
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.management import call_command
@@ -28,8 +29,6 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
     request's half-done transaction. With a file each thread has its own
     connection, and SQLite's locking keeps them apart as in production.
     """
-    from django.conf import settings
-
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.sqlite3":
         database_file = tmp_path_factory.mktemp("db") / "nearer.sqlite3"
