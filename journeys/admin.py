@@ -74,10 +74,9 @@ def retire(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySe
 @admin.action(description=_("Bring back: open to new writing again"), permissions=["change"])
 def bring_back(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
     count = queryset.update(retired=False)
-    modeladmin.message_user(
-        request,
-        _("%(count)d brought back.") % {"count": count},
-    )
+    # The same in English either way, but other languages say it by number.
+    message = ngettext("%(count)d brought back.", "%(count)d brought back.", count)
+    modeladmin.message_user(request, message % {"count": count})
 
 
 class StageInline(admin.TabularInline):
